@@ -1,0 +1,1 @@
+"""The domain: store article versions, diff them, schedule re-checks, query history, CLI and web."""
