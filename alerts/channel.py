@@ -16,14 +16,18 @@ class AlertChannel(ABC):
 
     @classmethod
     @abstractmethod
-    def from_options(cls, options: Mapping[str, object], environ: Mapping[str, str]) -> Self:
+    def from_options(
+        cls, options: Mapping[str, object], environ: Mapping[str, str]
+    ) -> Self:
         """Build from the channel's config table; raise AlertConfigError naming a bad option."""
 
     @abstractmethod
     def send(self, alert: ChangeAlert, *, idempotency_key: str) -> None:
         """Deliver one alert or raise AlertDeliveryError."""
 
-    def send_digest(self, alerts: Sequence[ChangeAlert], *, idempotency_key: str) -> None:
+    def send_digest(
+        self, alerts: Sequence[ChangeAlert], *, idempotency_key: str
+    ) -> None:
         """Deliver several alerts as one message. The default sends them one by one."""
         for index, alert in enumerate(alerts):
             self.send(alert, idempotency_key=f"{idempotency_key}.{index}")

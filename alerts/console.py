@@ -24,7 +24,9 @@ class ConsoleChannel(AlertChannel):
         self._stream = stream
 
     @classmethod
-    def from_options(cls, options: Mapping[str, object], environ: Mapping[str, str]) -> Self:
+    def from_options(
+        cls, options: Mapping[str, object], environ: Mapping[str, str]
+    ) -> Self:
         """Build from config; the console channel takes no options."""
         return cls()
 

@@ -21,7 +21,12 @@ class AlertDeliveryError(AlertError):
     """Delivering one alert failed. Never carries a secret (webhook URL, password) in its text."""
 
     def __init__(
-        self, channel: str, message: str, *, retryable: bool, retry_after_s: float | None = None
+        self,
+        channel: str,
+        message: str,
+        *,
+        retryable: bool,
+        retry_after_s: float | None = None,
     ) -> None:
         super().__init__(f"{channel}: {message}")
         self.channel = channel

@@ -19,8 +19,12 @@ class ChangeAlert:
     url: str
     title: str
     kind: str  # primary kind: "edited", "headline", "removed", "restored", "new", "site_broken", ...
-    kinds: tuple[str, ...]  # every classification of this change, e.g. ("headline", "numbers")
-    summary: str  # one line a person reads first: "headline changed; 1 paragraph edited"
+    kinds: tuple[
+        str, ...
+    ]  # every classification of this change, e.g. ("headline", "numbers")
+    summary: (
+        str  # one line a person reads first: "headline changed; 1 paragraph edited"
+    )
     detected_at: datetime
     from_version: int | None
     to_version: int | None
@@ -31,4 +35,6 @@ class ChangeAlert:
     words_added: int = 0
     words_removed: int = 0
     diff_url: str | None = None  # link to the diff in the web UI, when configured
-    article_key: str = ""  # stable id of the article (threads email updates of one article)
+    article_key: str = (
+        ""  # stable id of the article (threads email updates of one article)
+    )

@@ -22,5 +22,7 @@ def build_channel(
         channel_class = CHANNELS[kind]
     except KeyError:
         known = ", ".join(sorted(CHANNELS))
-        raise AlertConfigError(f"unknown channel kind {kind!r} (known: {known})") from None
+        raise AlertConfigError(
+            f"unknown channel kind {kind!r} (known: {known})"
+        ) from None
     return channel_class.from_options(options, environ)

@@ -34,7 +34,9 @@ class ArticleItem:
     relevance: float
     relevance_terms: tuple[str, ...]
     is_relevant: bool
-    listed_modified_at: str | None = None  # the publisher's own "changed" hint: lastmod / updated
+    listed_modified_at: str | None = (
+        None  # the publisher's own "changed" hint: lastmod / updated
+    )
 
 
 @dataclass(kw_only=True, slots=True)

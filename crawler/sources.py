@@ -12,11 +12,17 @@ class SourceSpec:
     name: str
     feeds: tuple[str, ...] = ()  # RSS / Atom
     sitemaps: tuple[str, ...] = ()  # sitemap or sitemap index, news sitemaps included
-    listing_pages: tuple[str, ...] = ()  # section or listing pages whose links lead to articles
+    listing_pages: tuple[
+        str, ...
+    ] = ()  # section or listing pages whose links lead to articles
     article_urls: tuple[str, ...] = ()  # single articles watched directly
     allowed_domains: tuple[str, ...] = ()  # empty: the domains of the URLs above
-    article_patterns: tuple[str, ...] = ()  # regexes; a link is an article only if one matches
-    deny_patterns: tuple[str, ...] = ()  # regexes; a link matching one is never followed
+    article_patterns: tuple[
+        str, ...
+    ] = ()  # regexes; a link is an article only if one matches
+    deny_patterns: tuple[
+        str, ...
+    ] = ()  # regexes; a link matching one is never followed
     all_relevant: bool = False  # everything this source publishes is defence news
     max_articles: int | None = None  # per crawl, for discovery; None: no limit
 

@@ -25,13 +25,17 @@ class CleanArticle:
     body_kinds: tuple[str, ...] = ()
     captions: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
-    published_at: str | None = None  # ISO 8601 as the page gave it, normalised when parseable
+    published_at: str | None = (
+        None  # ISO 8601 as the page gave it, normalised when parseable
+    )
     modified_at: str | None = None
     language: str | None = None
     canonical_url: str | None = None
     site_name: str | None = None
     failure: str | None = None
-    removed: tuple[str, ...] = field(default=(), compare=False)  # boilerplate lines dropped (debug)
+    removed: tuple[str, ...] = field(
+        default=(), compare=False
+    )  # boilerplate lines dropped (debug)
 
     @property
     def text(self) -> str:

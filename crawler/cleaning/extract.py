@@ -9,7 +9,7 @@ from crawler.cleaning.article import CleanArticle
 
 def clean_html(html: str | bytes, url: str | None = None) -> CleanArticle:
     """Extract the article from an HTML page."""
-    if not html or not (html.strip() if isinstance(html, str) else html.strip()):
+    if not html.strip():
         return CleanArticle(failure="empty page")
     doc = lxml.html.document_fromstring(html)
     title = " ".join(doc.xpath("string(//h1)").split()) or " ".join(
@@ -21,4 +21,6 @@ def clean_html(html: str | bytes, url: str | None = None) -> CleanArticle:
     )
     if not paragraphs:
         return CleanArticle(title=title, failure="no article text found")
-    return CleanArticle(title=title, body=paragraphs, body_kinds=("p",) * len(paragraphs))
+    return CleanArticle(
+        title=title, body=paragraphs, body_kinds=("p",) * len(paragraphs)
+    )

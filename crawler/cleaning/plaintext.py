@@ -11,4 +11,6 @@ def clean_text(text: str) -> CleanArticle:
     blocks = [b for b in blocks if b]
     if not blocks:
         return CleanArticle(failure="empty text")
-    return CleanArticle(title=blocks[0], body=tuple(blocks[1:]), body_kinds=("p",) * (len(blocks) - 1))
+    return CleanArticle(
+        title=blocks[0], body=tuple(blocks[1:]), body_kinds=("p",) * (len(blocks) - 1)
+    )

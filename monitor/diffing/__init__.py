@@ -9,4 +9,10 @@ from monitor.diffing.content import ArticleContent
 from monitor.diffing.normalise import fingerprint, normalise_text
 from monitor.diffing.report import ChangeReport, diff_contents
 
-__all__ = ["ArticleContent", "ChangeReport", "diff_contents", "fingerprint", "normalise_text"]
+__all__ = [
+    "ArticleContent",
+    "ChangeReport",
+    "diff_contents",
+    "fingerprint",
+    "normalise_text",
+]

@@ -40,7 +40,9 @@ def diff_contents(old: ArticleContent, new: ArticleContent) -> ChangeReport:
     kinds: list[str] = []
     if normalise_text(old.title) != normalise_text(new.title):
         kinds.append("headline")
-    if [normalise_text(s) for s in old.standfirst] != [normalise_text(s) for s in new.standfirst]:
+    if [normalise_text(s) for s in old.standfirst] != [
+        normalise_text(s) for s in new.standfirst
+    ]:
         kinds.append("standfirst")
     if [normalise_text(p) for p in old.body] != [normalise_text(p) for p in new.body]:
         kinds.append("body")
