@@ -4,6 +4,7 @@
   + ConfigError           the config file or the environment is invalid (exit 2)
   + StorageError          the database cannot be opened or written
   + CrawlLockedError      another crawl holds the lock (exit 4)
+  + CrawlFailedError      a crawl process crashed or timed out
   + UnknownArticleError   no stored article matches a URL the user gave
 """
 
@@ -28,3 +29,7 @@ class CrawlLockedError(MonitorError):
 
 class UnknownArticleError(MonitorError):
     """No stored article matches the URL given."""
+
+
+class CrawlFailedError(MonitorError):
+    """A crawl process crashed or ran past its time limit."""

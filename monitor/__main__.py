@@ -1,0 +1,7 @@
+"""``python -m monitor`` runs the defwatch command line."""
+
+from __future__ import annotations
+
+from monitor.cli import main
+
+main()

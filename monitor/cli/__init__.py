@@ -1,0 +1,111 @@
+"""The ``defwatch`` command line: the composition root (config, database, logging, exit codes).
+
+Exit codes (scripts rely on them):
+  0  success
+  1  an error stopped the command (one line on stderr says what and where)
+  2  bad usage or an invalid config file
+  3  the crawl ran but some pages failed (see ``defwatch status`` or the printed lines)
+  4  another crawl is running (the lock is held)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from monitor.cli import clean_cmd, crawl_cmd, demo_cmd, history_cmd
+from monitor.cli.context import AppContext, load_context
+from monitor.errors import ConfigError, CrawlLockedError, MonitorError
+
+COMMAND_MODULES = (crawl_cmd, history_cmd, clean_cmd, demo_cmd)
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_CONFIG = 2
+EXIT_PARTIAL = 3
+EXIT_LOCKED = 4
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db", "db_url", metavar="URL", help="SQLAlchemy database URL (or DEFWATCH_DB)."
+)
+@click.option(
+    "--config",
+    "config_path",
+    metavar="FILE",
+    help="Config file (or DEFWATCH_CONFIG; default ./defwatch.toml).",
+)
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    db_url: str | None,
+    config_path: str | None,
+    verbose: int,
+    quiet: bool,
+) -> None:
+    """defwatch: watch defence news articles and alert when they are edited."""
+    level = (
+        logging.ERROR
+        if quiet
+        else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    )
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    if verbose < 2:
+        for noisy in (
+            "scrapy",
+            "twisted",
+            "filelock",
+            "sqlalchemy",
+            "httpx",
+            "httpcore",
+        ):
+            logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    ctx.obj = load_context(db_url, config_path, dict(os.environ), Path.cwd())
+
+
+for _module in COMMAND_MODULES:
+    _module.register(cli)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``defwatch`` console command."""
+    try:
+        cli.main(args=argv, prog_name="defwatch", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_CONFIG if exc.exit_code == 2 else exc.exit_code)
+    except CrawlLockedError as exc:
+        click.echo(f"defwatch: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    except ConfigError as exc:
+        click.echo(f"defwatch: config error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
+    except MonitorError as exc:
+        click.echo(f"defwatch: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    except BrokenPipeError:
+        sys.exit(EXIT_OK)
+
+
+__all__ = [
+    "EXIT_CONFIG",
+    "EXIT_ERROR",
+    "EXIT_LOCKED",
+    "EXIT_OK",
+    "EXIT_PARTIAL",
+    "AppContext",
+    "cli",
+    "main",
+]

@@ -1,0 +1,52 @@
+"""How commands print: JSON for scripts, Rich tables for people, escaped scraped text."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+# C0/C1 control characters except newline and tab: scraped text must not drive the terminal
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: str) -> str:
+    """Scraped text made safe for a terminal (no escape sequences)."""
+    return _CONTROL.sub("", text)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC, seconds precision."""
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def echo_json(data: object) -> None:
+    """Print JSON (UTF-8, readable indentation)."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def echo_table(
+    title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]
+) -> None:
+    """Print a table for people; every cell escaped for Rich markup and the terminal."""
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            *(escape(safe("" if cell is None else str(cell))) for cell in row)
+        )
+    Console(highlight=False, soft_wrap=False).print(table)
+
+
+def echo_mapping(pairs: Mapping[str, object]) -> None:
+    """Print ``key: value`` lines."""
+    width = max(len(k) for k in pairs) if pairs else 0
+    for key, value in pairs.items():
+        click.echo(f"{key + ':':<{width + 1}} {safe(str(value))}")

@@ -1,0 +1,241 @@
+"""One crawl pass: choose what to fetch, run the Scrapy spider in this process, sum up the run.
+
+Scrapy's Twisted reactor runs once per process: ``run_crawl`` is for a process that crawls once
+(``defwatch crawl``); ``run_crawl_in_child`` runs it in a fresh child process, for callers that
+crawl many times (the demo, the daemon).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.sources import KnownPage, SourceSpec
+from monitor.config import AppConfig
+from monitor.db import ensure_schema, make_engine, session_factory, session_scope
+from monitor.errors import CrawlFailedError
+from monitor.ingest import AlertRules
+from monitor.models import Article, Change, CrawlIssue, CrawlRun, Source
+from monitor.runs import close_run, start_run
+
+logger = logging.getLogger(__name__)
+
+URLS_SOURCE = (
+    "urls"  # the source name of articles watched directly with --url / --urls-file
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrawlRequest:
+    """What one crawl pass fetches."""
+
+    source_names: tuple[str, ...] = ()  # empty with no urls: every configured source
+    urls: tuple[str, ...] = ()  # article URLs to watch directly
+    discover: bool = True  # read feeds, sitemaps and listing pages
+    recheck_due: bool = True  # re-fetch known articles whose re-check is due
+    settings: tuple[tuple[str, object], ...] = ()  # Scrapy setting overrides
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrawlSummary:
+    """What a crawl pass did, for the CLI and the scheduler."""
+
+    run_id: int
+    status: str
+    pages: int
+    articles_new: int
+    versions_new: int
+    changes_new: int
+    unchanged: int
+    skipped_irrelevant: int
+    errors: int
+    warnings: int
+    issues: tuple[str, ...]  # one line per failed or held page
+
+
+def select_sources(config: AppConfig, request: CrawlRequest) -> list[SourceSpec]:
+    """The source specs this pass crawls (ConfigError for an unknown name)."""
+    if request.source_names:
+        specs = [config.source(name).spec for name in request.source_names]
+    elif request.urls:
+        specs = []
+    else:
+        specs = [source.spec for source in config.sources]
+    if not request.discover:
+        specs = [replace(s, feeds=(), sitemaps=(), listing_pages=()) for s in specs]
+    if request.urls:
+        specs.append(
+            SourceSpec(name=URLS_SOURCE, article_urls=request.urls, all_relevant=True)
+        )
+    return specs
+
+
+def known_pages(
+    session: Session, source_names: Sequence[str], *, due_before: datetime | None
+) -> list[KnownPage]:
+    """Stored articles of these sources (only those due for a re-check when ``due_before``)."""
+    query = (
+        select(
+            Article.canonical_url,
+            Source.name,
+            Article.raw_html_hash,
+            Article.etag,
+            Article.last_modified,
+        )
+        .join(Source)
+        .where(Source.name.in_(list(source_names)), Article.is_relevant.is_(True))
+    )
+    if due_before is not None:
+        query = query.where(
+            Article.status == "active", Article.next_check_at <= due_before
+        )
+    return [
+        KnownPage(
+            url=url, source=source, raw_html_hash=raw_hash, etag=etag, last_modified=lm
+        )
+        for url, source, raw_hash, etag, lm in session.execute(query).tuples()
+    ]
+
+
+def alert_rules(config: AppConfig) -> AlertRules:
+    """The alerting part of the config, as the recorder needs it."""
+    return AlertRules(
+        channels=config.channels,
+        alert_on_new=config.alert_on_new,
+        alert_on_removed=config.alert_on_removed,
+        source_modes={
+            s.spec.name: (s.alert_mode, s.alert_min_words) for s in config.sources
+        },
+    )
+
+
+def scrapy_settings(
+    config: AppConfig, db_url: str, run_id: int, request: CrawlRequest
+) -> Settings:
+    """The crawler's settings with the store pipeline and the user's crawl options."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set(
+        "ITEM_PIPELINES", {"monitor.pipeline.StorePipeline": 800}, priority="project"
+    )
+    settings.set("DEFWATCH_DB_URL", db_url, priority="cmdline")
+    settings.set("DEFWATCH_RUN_ID", run_id, priority="cmdline")
+    settings.set("DEFWATCH_ALERT_RULES", alert_rules(config), priority="cmdline")
+    settings.set("ROBOTSTXT_OBEY", config.obey_robots, priority="cmdline")
+    settings.set("DOWNLOAD_TIMEOUT", config.download_timeout_s, priority="cmdline")
+    settings.set(
+        "CONCURRENT_REQUESTS_PER_DOMAIN",
+        config.concurrency_per_domain,
+        priority="cmdline",
+    )
+    if config.user_agent:
+        settings.set("USER_AGENT", config.user_agent, priority="cmdline")
+    for name, value in request.settings:
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    config: AppConfig, db_url: str, request: CrawlRequest, run_id: int | None = None
+) -> CrawlSummary:
+    """Run one crawl pass in this process (once per process: Twisted's reactor cannot restart)."""
+    from crawler.relevance import (
+        RelevanceLexicon,
+    )  # imported late: keeps `defwatch --help` fast
+    from crawler.spiders.news import NewsSpider
+
+    engine = make_engine(db_url)
+    ensure_schema(engine)
+    factory = session_factory(engine)
+    specs = select_sources(config, request)
+    names = [s.name for s in specs]
+    now = datetime.now(UTC)
+    with session_scope(factory) as session:
+        known = known_pages(session, names, due_before=None)
+        recheck = (
+            known_pages(session, names, due_before=now) if request.recheck_due else []
+        )
+    if run_id is None:
+        run_id = start_run(factory, scope=",".join(names) or "nothing")
+    lexicon = RelevanceLexicon.default().extended(config.relevance_terms)
+    if config.relevance_threshold is not None:
+        lexicon = replace(lexicon, threshold=config.relevance_threshold)
+    process = CrawlerProcess(
+        scrapy_settings(config, db_url, run_id, request), install_root_handler=False
+    )
+    process.crawl(
+        NewsSpider, sources=specs, known=known, recheck=recheck, lexicon=lexicon
+    )
+    process.start()
+    return summarise_run(factory, run_id)
+
+
+def summarise_run(factory: sessionmaker[Session], run_id: int) -> CrawlSummary:
+    """Close the run and read back what it did."""
+    close_run(factory, run_id)
+    with session_scope(factory) as session:
+        run = session.get_one(CrawlRun, run_id)
+        changes_new = session.scalar(
+            select(func.count()).select_from(Change).where(Change.run_id == run_id)
+        )
+        issues = tuple(
+            f"{i.severity}: {i.url}: {i.message}"
+            for i in session.scalars(
+                select(CrawlIssue)
+                .where(CrawlIssue.run_id == run_id)
+                .order_by(CrawlIssue.id)
+            )
+        )
+        return CrawlSummary(
+            run_id=run.id,
+            status=run.status,
+            pages=run.pages,
+            articles_new=run.articles_new,
+            versions_new=run.versions_new,
+            changes_new=changes_new or 0,
+            unchanged=run.unchanged,
+            skipped_irrelevant=run.skipped_irrelevant,
+            errors=run.errors,
+            warnings=run.warnings,
+            issues=issues,
+        )
+
+
+def _child_main(
+    config: AppConfig, db_url: str, request: CrawlRequest, run_id: int
+) -> None:
+    run_crawl(config, db_url, request, run_id)
+
+
+def run_crawl_in_child(
+    config: AppConfig, db_url: str, request: CrawlRequest, timeout_s: float = 3600
+) -> CrawlSummary:
+    """Run one crawl pass in a fresh child process and return its summary."""
+    engine = make_engine(db_url)
+    ensure_schema(engine)
+    factory = session_factory(engine)
+    scope = ",".join(s.name for s in select_sources(config, request)) or "nothing"
+    run_id = start_run(factory, scope=scope)
+    context = multiprocessing.get_context("spawn")
+    child = context.Process(target=_child_main, args=(config, db_url, request, run_id))
+    child.start()
+    child.join(timeout_s)
+    if child.is_alive():
+        child.terminate()
+        child.join()
+        close_run(factory, run_id, status="failed")
+        raise CrawlFailedError(
+            f"crawl timed out after {timeout_s:.0f}s and was stopped"
+        )
+    if child.exitcode != 0:
+        close_run(factory, run_id, status="failed")
+        raise CrawlFailedError(f"crawl process exited with code {child.exitcode}")
+    return summarise_run(factory, run_id)

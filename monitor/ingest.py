@@ -1,0 +1,431 @@
+"""Record what the crawler fetched: new articles, new versions, changes, removals, failures.
+
+Each item is recorded in one transaction, so a crash leaves either all of a fetch or none of it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.cleaning import CLEANER_VERSION, CleanArticle, clean_html
+from crawler.items import ArticleItem, PageEventItem
+from monitor.config import ChannelConfig
+from monitor.db import session_scope
+from monitor.diffing import ArticleContent, ChangeReport, diff_contents, fingerprint
+from monitor.models import Article, ArticleUrl, Change, CrawlIssue, Version
+from monitor.outbox import queue_deliveries
+from monitor.schedule import next_check_at
+from monitor.store import (
+    compress,
+    content_of,
+    decompress,
+    find_article_by_urls,
+    get_or_create_source,
+    latest_version,
+    store_paragraphs,
+)
+
+logger = logging.getLogger(__name__)
+
+# A fetch that loses most of the body is held (no version) until this many fetches in a row agree.
+HOLD_LIMIT = 3
+SHRINK_MIN_CHARS = 400
+SHRINK_RATIO = 0.4
+
+Outcome = Literal[
+    "new_article", "new_version", "unchanged", "held", "irrelevant", "removed", "error"
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlertRules:
+    """Which changes become alerts, and to which channels."""
+
+    channels: tuple[ChannelConfig, ...] = ()
+    alert_on_new: bool = False
+    alert_on_removed: bool = True
+    source_modes: Mapping[str, tuple[str, int]] = field(
+        default_factory=dict
+    )  # name -> mode, words
+
+    def wants(self, source: str, report: ChangeReport) -> bool:
+        """True when this edit passes the source's alert threshold."""
+        mode, min_words = self.source_modes.get(source, ("any", 0))
+        if report.is_empty:
+            return False
+        if mode == "headline_only":
+            return "headline" in report.kinds
+        if mode == "min_words":
+            return report.words_added + report.words_removed >= min_words
+        return True
+
+
+def content_from(article: CleanArticle) -> ArticleContent:
+    """The compared fields of a cleaned article."""
+    return ArticleContent(
+        title=article.title,
+        standfirst=article.standfirst,
+        body=article.body,
+        authors=article.authors,
+        modified_at=article.modified_at,
+    )
+
+
+class Recorder:
+    """Records crawler items into the store for one crawl run."""
+
+    def __init__(
+        self, factory: sessionmaker[Session], rules: AlertRules, run_id: int
+    ) -> None:
+        self._factory = factory
+        self._rules = rules
+        self._run_id = run_id
+
+    def record(self, item: ArticleItem | PageEventItem) -> Outcome:
+        """Record one item in its own transaction; a duplicate write by another worker is a no-op."""
+        try:
+            with session_scope(self._factory) as session:
+                if isinstance(item, ArticleItem):
+                    return self._record_article(session, item)
+                return self._record_event(session, item)
+        except IntegrityError:
+            # another process recorded the same fetch first (unique keys make writes idempotent)
+            logger.info("already recorded by another writer: url=%s", item.url)
+            return "unchanged"
+
+    # -- articles -------------------------------------------------------------------------
+
+    def _record_article(self, session: Session, item: ArticleItem) -> Outcome:
+        now = item.fetched_at
+        urls = [item.canonical_url, item.url, item.requested_url]
+        article = find_article_by_urls(session, urls)
+        if article is None:
+            if not item.is_relevant and not item.article.is_failure:
+                self._new_article(session, item, urls, monitored=False)
+                return "irrelevant"
+            if item.article.is_failure:
+                self._issue(
+                    session,
+                    item.source,
+                    item.url,
+                    "warning",
+                    item.http_status,
+                    f"not an article: {item.article.failure}",
+                )
+                return "held"
+            article = self._new_article(session, item, urls, monitored=True)
+            self._first_version(session, article, item)
+            return "new_article"
+        self._add_aliases(session, article, urls)
+        article.last_checked_at = now
+        article.etag, article.last_modified = item.etag, item.last_modified
+        article.raw_html_hash = item.raw_html_hash
+        if article.status == "removed":
+            self._event(session, article, "restored", "article is back online", now)
+            article.status = "active"
+        if item.article.is_failure:
+            return self._hold(session, article, item)
+        return self._compare(session, article, item)
+
+    def _new_article(
+        self,
+        session: Session,
+        item: ArticleItem,
+        urls: Sequence[str],
+        *,
+        monitored: bool,
+    ) -> Article:
+        now = item.fetched_at
+        source = get_or_create_source(session, item.source, now)
+        article = Article(
+            source_id=source.id,
+            canonical_url=item.canonical_url,
+            title=item.article.title,
+            status="active",
+            first_seen_at=now,
+            last_checked_at=now,
+            next_check_at=next_check_at(_born_at(item), now) if monitored else None,
+            published_at=item.article.published_at,
+            relevance=item.relevance,
+            relevance_terms=list(item.relevance_terms),
+            is_relevant=item.is_relevant,
+            version_count=0,
+            etag=item.etag,
+            last_modified=item.last_modified,
+            raw_html_hash=item.raw_html_hash,
+            held_failures=0,
+        )
+        article.source = source
+        session.add(article)
+        session.flush()
+        self._add_aliases(session, article, urls)
+        return article
+
+    def _add_aliases(
+        self, session: Session, article: Article, urls: Sequence[str]
+    ) -> None:
+        wanted = list(dict.fromkeys(u for u in urls if u))
+        known = set(
+            session.scalars(select(ArticleUrl.url).where(ArticleUrl.url.in_(wanted)))
+        )
+        for url in wanted:
+            if url not in known:
+                session.add(ArticleUrl(article_id=article.id, url=url))
+
+    def _first_version(
+        self, session: Session, article: Article, item: ArticleItem
+    ) -> None:
+        content = content_from(item.article)
+        version = self._add_version(session, article, item, content, 1)
+        self._change(
+            session,
+            article,
+            None,
+            version,
+            kind="new",
+            summary="new article",
+            report=None,
+            alert=self._rules.alert_on_new,
+            event_key=f"new:{article.id}",
+            text=content.text,
+            now=item.fetched_at,
+        )
+
+    def _compare(
+        self, session: Session, article: Article, item: ArticleItem
+    ) -> Outcome:
+        previous = latest_version(session, article.id)
+        new = content_from(item.article)
+        if previous is None:
+            self._first_version(session, article, item)
+            return "new_version"
+        new_hash = fingerprint(new)
+        if new_hash == previous.content_hash:
+            return "unchanged"
+        old = self._previous_content(session, previous, item.url)
+        if fingerprint(old) == new_hash:
+            return "unchanged"  # only the cleaner changed, not the article
+        if _shrank(old, new) and article.held_failures + 1 < HOLD_LIMIT:
+            article.held_failures += 1
+            self._issue(
+                session,
+                item.source,
+                item.url,
+                "warning",
+                item.http_status,
+                f"body shrank from {len(old.text)} to {len(new.text)} characters; held until it "
+                f"persists ({article.held_failures} of {HOLD_LIMIT} fetches)",
+            )
+            return "held"
+        article.held_failures = 0
+        report = diff_contents(old, new)
+        version = self._add_version(session, article, item, new, previous.number + 1)
+        self._change(
+            session,
+            article,
+            previous,
+            version,
+            kind=report.kind,
+            summary=report.summary,
+            report=report,
+            alert=self._rules.wants(article.source.name, report),
+            event_key=f"edit:{version.id}",
+            text=new.text,
+            now=item.fetched_at,
+        )
+        article.title = new.title
+        return "new_version"
+
+    def _previous_content(
+        self, session: Session, previous: Version, url: str
+    ) -> ArticleContent:
+        """The previous version as the current cleaner reads it (re-cleaned after an upgrade)."""
+        if previous.cleaner_version == CLEANER_VERSION:
+            return content_of(session, previous)
+        recleaned = clean_html(decompress(previous.raw_html_z), url)
+        if recleaned.is_failure:
+            return content_of(session, previous)
+        return content_from(recleaned)
+
+    def _add_version(
+        self,
+        session: Session,
+        article: Article,
+        item: ArticleItem,
+        content: ArticleContent,
+        number: int,
+    ) -> Version:
+        body_ids = store_paragraphs(session, article.id, content.body)
+        version = Version(
+            article_id=article.id,
+            number=number,
+            fetched_at=item.fetched_at,
+            url=item.url,
+            content_hash=fingerprint(content),
+            title=content.title,
+            standfirst=list(content.standfirst),
+            authors=list(content.authors),
+            body_ids=body_ids,
+            body_kinds=list(item.article.body_kinds),
+            captions=list(item.article.captions),
+            published_at=item.article.published_at,
+            modified_at=item.article.modified_at,
+            http_status=item.http_status,
+            raw_html_hash=item.raw_html_hash,
+            raw_html_z=compress(item.raw_html),
+            cleaner_version=CLEANER_VERSION,
+        )
+        session.add(version)
+        session.flush()
+        article.version_count = version.number
+        return version
+
+    def _hold(self, session: Session, article: Article, item: ArticleItem) -> Outcome:
+        article.held_failures += 1
+        self._issue(
+            session,
+            item.source,
+            item.url,
+            "warning",
+            item.http_status,
+            f"extraction failed ({item.article.failure}); held, no version recorded "
+            f"({article.held_failures} in a row)",
+        )
+        return "held"
+
+    # -- page events ----------------------------------------------------------------------
+
+    def _record_event(self, session: Session, item: PageEventItem) -> Outcome:
+        if item.outcome == "error":
+            self._issue(
+                session, item.source, item.url, "error", item.http_status, item.message
+            )
+            return "error"
+        article = find_article_by_urls(session, [item.url, item.requested_url])
+        if article is None:
+            if item.outcome in ("gone", "redirected_away"):
+                self._issue(
+                    session,
+                    item.source,
+                    item.url,
+                    "error",
+                    item.http_status,
+                    item.message,
+                )
+                return "error"
+            return "unchanged"
+        article.last_checked_at = item.fetched_at
+        if item.outcome in ("gone", "redirected_away"):
+            if article.status != "removed":
+                article.status = "removed"
+                self._event(session, article, "removed", item.message, item.fetched_at)
+            return "removed"
+        if item.etag or item.last_modified:
+            article.etag, article.last_modified = item.etag, item.last_modified
+        return "unchanged"
+
+    # -- rows -----------------------------------------------------------------------------
+
+    def _event(
+        self, session: Session, article: Article, kind: str, summary: str, now: datetime
+    ) -> None:
+        count = (
+            session.query(Change).filter_by(article_id=article.id, kind=kind).count()
+        )
+        self._change(
+            session,
+            article,
+            None,
+            None,
+            kind=kind,
+            summary=summary,
+            report=None,
+            alert=self._rules.alert_on_removed,
+            event_key=f"{kind}:{article.id}:{count + 1}",
+            text="",
+            now=now,
+        )
+
+    def _change(
+        self,
+        session: Session,
+        article: Article,
+        old: Version | None,
+        new: Version | None,
+        *,
+        kind: str,
+        summary: str,
+        report: ChangeReport | None,
+        alert: bool,
+        event_key: str,
+        text: str,
+        now: datetime,
+    ) -> None:
+        change = Change(
+            article_id=article.id,
+            event_key=event_key,
+            run_id=self._run_id,
+            from_version_id=old.id if old else None,
+            to_version_id=new.id if new else None,
+            kind=kind,
+            kinds=list(report.kinds) if report else [kind],
+            summary=summary,
+            significance=report.significance if report else 0.0,
+            words_added=report.words_added if report else 0,
+            words_removed=report.words_removed if report else 0,
+            report={"unified": report.unified} if report else {},
+            is_alerted=alert,
+            detected_at=now,
+        )
+        session.add(change)
+        session.flush()
+        if alert:
+            queue_deliveries(session, change, article, text, self._rules.channels, now)
+
+    def _issue(
+        self,
+        session: Session,
+        source: str,
+        url: str,
+        severity: str,
+        status: int | None,
+        message: str,
+    ) -> None:
+        session.add(
+            CrawlIssue(
+                run_id=self._run_id,
+                source=source,
+                url=url,
+                severity=severity,
+                http_status=status,
+                message=message,
+                at=datetime.now(UTC),
+            )
+        )
+
+
+def _born_at(item: ArticleItem) -> datetime:
+    """When the article appeared: its published time when parseable, else when we first saw it."""
+    published = item.article.published_at
+    if published:
+        try:
+            parsed = datetime.fromisoformat(published)
+        except ValueError:
+            return item.fetched_at
+        if parsed.tzinfo is not None and parsed <= item.fetched_at:
+            return parsed
+    return item.fetched_at
+
+
+def _shrank(old: ArticleContent, new: ArticleContent) -> bool:
+    """True when the body lost most of its length at once (a stub, a wall, a broken layout)."""
+    old_len = len(old.text)
+    return old_len >= SHRINK_MIN_CHARS and len(new.text) < old_len * SHRINK_RATIO

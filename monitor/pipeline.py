@@ -1,0 +1,84 @@
+"""StorePipeline: the Scrapy item pipeline that records every fetch in the store.
+
+Scrapy finds it by its dotted name in the crawler's settings; it is the only place the crawler's
+output enters the monitor.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any, Self
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.items import ArticleItem, PageEventItem
+from monitor.config import default_database_path
+from monitor.db import ensure_schema, make_engine, session_factory, sqlite_url
+from monitor.ingest import AlertRules, Recorder
+from monitor.runs import finish_run, start_run
+
+logger = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    """Record each ArticleItem / PageEventItem in the database, one transaction per item.
+
+    Settings: ``DEFWATCH_DB_URL`` (default: the user's defwatch database), ``DEFWATCH_RUN_ID``
+    (a crawl run opened by the caller; otherwise the pipeline opens and closes its own),
+    ``DEFWATCH_ALERT_RULES`` (an ``AlertRules``; default: no channels).
+    """
+
+    def __init__(
+        self, factory: sessionmaker[Session], rules: AlertRules, run_id: int | None
+    ) -> None:
+        self._factory = factory
+        self._rules = rules
+        self._run_id = run_id
+        self._owns_run = run_id is None
+        self.counts: Counter[str] = Counter()
+        self._recorder: Recorder | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Self:
+        """Build from the crawler's settings."""
+        settings = crawler.settings
+        url = settings.get("DEFWATCH_DB_URL") or sqlite_url(
+            default_database_path(os.environ)
+        )
+        engine = make_engine(url)
+        ensure_schema(engine)
+        rules = settings.get("DEFWATCH_ALERT_RULES") or AlertRules()
+        run_id = settings.getint("DEFWATCH_RUN_ID") or None
+        return cls(session_factory(engine), rules, run_id)
+
+    def open_spider(self, spider: Any = None) -> None:
+        """Open the crawl run this pipeline records into."""
+        if self._run_id is None:
+            self._run_id = start_run(
+                self._factory, scope=getattr(spider, "name", "scrapy")
+            )
+        self._recorder = Recorder(self._factory, self._rules, self._run_id)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        """Record the item; the item passes on unchanged."""
+        if isinstance(item, ArticleItem | PageEventItem) and self._recorder is not None:
+            outcome = self._recorder.record(item)
+            self.counts[outcome] += 1
+            self.counts["pages"] += 1
+            logger.debug("recorded %s url=%s", outcome, item.url)
+        return item
+
+    def close_spider(self, spider: Any = None) -> None:
+        """Write the run's counts; the caller finishes a run it opened itself."""
+        if self._run_id is None:
+            return
+        finish_run(
+            self._factory,
+            self._run_id,
+            self.counts,
+            datetime.now(UTC),
+            close=self._owns_run,
+        )
