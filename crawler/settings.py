@@ -53,6 +53,12 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+# `-o out.jsonl` / `-o out.json`: exporters that can write the raw page (bytes) as text.
+FEED_EXPORTERS = {
+    "json": "crawler.export.NewsJsonExporter",
+    "jsonl": "crawler.export.NewsJsonLinesExporter",
+    "jsonlines": "crawler.export.NewsJsonLinesExporter",
+}
 
 # The lead wires the store here: {"monitor.pipeline.StorePipeline": 300} (by name, never imported).
 ITEM_PIPELINES: dict[str, int] = {}
