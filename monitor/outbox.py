@@ -37,6 +37,7 @@ def queue_deliveries(
     session: Session,
     change: Change,
     article: Article,
+    source: str,
     text: str,
     channels: Sequence[ChannelConfig],
     now: datetime,
@@ -44,7 +45,7 @@ def queue_deliveries(
     """Add one pending delivery per channel that wants this change; returns how many."""
     queued = 0
     for channel in channels:
-        if channel_wants(channel, article.source.name, f"{article.title}\n{text}"):
+        if channel_wants(channel, source, f"{article.title}\n{text}"):
             session.add(
                 Delivery(
                     change_id=change.id,
