@@ -348,3 +348,9 @@ def make_channel() -> Iterator[
     yield make
     for channel in built:
         channel.close()
+
+
+@pytest.fixture(scope="session")
+def slack_validator() -> Callable[[Any], list[str]]:
+    """The receiver's Slack payload check, for tests that build payloads without sending them."""
+    return slack_problems
