@@ -17,7 +17,7 @@ from alerts.errors import AlertConfigError, AlertDeliveryError
 from alerts.message import ChangeAlert
 from alerts.options import OptionReader
 from alerts.render import digest_headline, one_line, shorten, strip_control
-from alerts.templating import Templates, digest_context, item_context
+from alerts.templating import SAMPLE_ALERT, Templates, digest_context, item_context
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +98,7 @@ class EmailChannel(AlertChannel):
     ) -> None:
         self._settings = settings
         self._templates = templates or Templates(self.kind)
+        self._context: ssl.SSLContext | None = None
 
     @classmethod
     def from_options(
@@ -125,7 +126,21 @@ class EmailChannel(AlertChannel):
             subject_prefix=read.text("subject_prefix", "[defwatch]") or "",
             ca_file=read.text("ca_file"),
         )
-        return cls(settings, Templates(cls.kind, read.text("template_dir")))
+        template_dir = read.text("template_dir")
+        channel = cls(settings, Templates(cls.kind, template_dir))
+        if template_dir is not None:
+            channel.check_templates()
+        return channel
+
+    def check_templates(self) -> None:
+        """Render every template once with a sample alert; AlertConfigError if one fails."""
+        try:
+            self._compose("email", self._single_context(SAMPLE_ALERT), "template-check")
+            self._compose(
+                "digest", self._digest_context([SAMPLE_ALERT]), "template-check"
+            )
+        except AlertDeliveryError as error:
+            raise AlertConfigError(f"{error} (option 'template_dir')") from None
 
     def __repr__(self) -> str:
         s = self._settings
@@ -135,13 +150,7 @@ class EmailChannel(AlertChannel):
 
     def send(self, alert: ChangeAlert, *, idempotency_key: str) -> None:
         """Send one alert as a mail in its article's thread."""
-        context = {
-            "item": item_context(
-                alert, max_lines=MAX_DIFF_LINES, max_chars=MAX_DIFF_CHARS
-            ),
-            "subject_prefix": self._settings.subject_prefix,
-        }
-        message = self._compose("email", context, idempotency_key)
+        message = self._compose("email", self._single_context(alert), idempotency_key)
         root = thread_root_id(alert.article_key or alert.url, self._settings.domain)
         message["In-Reply-To"] = root
         message["References"] = root
@@ -152,16 +161,27 @@ class EmailChannel(AlertChannel):
         self, alerts: Sequence[ChangeAlert], *, idempotency_key: str
     ) -> None:
         """Send one mail listing every change; nothing is sent for an empty list."""
-        if not alerts:
-            return
-        context = {
+        if alerts:
+            self._deliver(
+                self._compose("digest", self._digest_context(alerts), idempotency_key)
+            )
+
+    def _single_context(self, alert: ChangeAlert) -> dict[str, object]:
+        return {
+            "item": item_context(
+                alert, max_lines=MAX_DIFF_LINES, max_chars=MAX_DIFF_CHARS
+            ),
+            "subject_prefix": self._settings.subject_prefix,
+        }
+
+    def _digest_context(self, alerts: Sequence[ChangeAlert]) -> dict[str, object]:
+        return {
             "items": digest_context(
                 alerts, max_lines=MAX_DIGEST_DIFF_LINES, max_chars=MAX_DIGEST_DIFF_CHARS
             ),
             "headline": digest_headline(alerts),
             "subject_prefix": self._settings.subject_prefix,
         }
-        self._deliver(self._compose("digest", context, idempotency_key))
 
     def _compose(
         self, prefix: str, context: Mapping[str, object], idempotency_key: str
@@ -208,20 +228,27 @@ class EmailChannel(AlertChannel):
             len(s.recipients) - len(refused),
         )
 
+    def _tls_context(self) -> ssl.SSLContext:
+        """The TLS settings (system CAs plus ca_file), built on first use and then reused."""
+        if self._context is None:
+            self._context = ssl.create_default_context(cafile=self._settings.ca_file)
+        return self._context
+
     def _connect(self) -> smtplib.SMTP:
         s = self._settings
-        context = ssl.create_default_context(cafile=s.ca_file)
+        if s.security == "none":
+            return smtplib.SMTP(s.host, s.port, timeout=s.timeout_s)
+        context = self._tls_context()
         if s.security == "tls":
             return smtplib.SMTP_SSL(
                 s.host, s.port, timeout=s.timeout_s, context=context
             )
         client = smtplib.SMTP(s.host, s.port, timeout=s.timeout_s)
-        if s.security == "starttls":
-            try:
-                client.starttls(context=context)
-            except BaseException:
-                client.close()
-                raise
+        try:
+            client.starttls(context=context)
+        except BaseException:
+            client.close()
+            raise
         return client
 
 
