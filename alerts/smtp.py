@@ -197,10 +197,11 @@ class EmailChannel(AlertChannel):
         message["Message-ID"] = message_id(idempotency_key, self._settings.domain)
         # RFC 3834: tells autoresponders (vacation replies) not to answer.
         message["Auto-Submitted"] = "auto-generated"
-        message.set_content(strip_control(render(f"{prefix}_body.txt.j2", context)))
-        message.add_alternative(
-            render(f"{prefix}_body.html.j2", context), subtype="html"
-        )
+        # quoted-printable keeps the bodies readable in raw form (mostly ASCII news text)
+        text = strip_control(render(f"{prefix}_body.txt.j2", context))
+        message.set_content(text, cte="quoted-printable")
+        html = render(f"{prefix}_body.html.j2", context)
+        message.add_alternative(html, subtype="html", cte="quoted-printable")
         return message
 
     def _deliver(self, message: EmailMessage) -> None:

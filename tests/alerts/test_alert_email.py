@@ -397,3 +397,14 @@ def test_bad_options_name_the_option(
     with pytest.raises(AlertConfigError) as caught:
         build_channel("email", options, environ)
     assert expected in str(caught.value)
+
+
+def test_non_http_article_url_is_not_a_link(
+    make_channel: Any, smtp_server: Any, alert_factory: Factory
+) -> None:
+    alert = alert_factory(url="javascript:alert(1)", diff_url="data:text/html,<b>x</b>")
+    make_channel("email", smtp_server.options(), {}).send(alert, idempotency_key="k")
+    _, html = _parts(smtp_server.inbox.messages[0])
+    assert 'href="#"' in html
+    assert 'href="javascript' not in html
+    assert 'href="data:' not in html

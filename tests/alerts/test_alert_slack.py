@@ -300,3 +300,14 @@ def test_bad_options_name_the_option(
         build_channel("slack", options, environ)
     assert expected in str(caught.value)
     assert "hooks.slack" not in str(caught.value)
+
+
+def test_non_http_urls_are_not_linked(
+    slack: SlackChannel, receiver: Any, alert_factory: Factory
+) -> None:
+    slack.send(
+        alert_factory(url="javascript:alert(1)", diff_url=None), idempotency_key="k"
+    )
+    joined = "\n".join(_texts(receiver.requests[0].json()))
+    assert "<javascript" not in joined
+    assert "Open article" in joined
