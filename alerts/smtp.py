@@ -9,7 +9,7 @@ import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import formatdate, parseaddr
 from typing import Final, Self
 
 from alerts.channel import AlertChannel
@@ -51,8 +51,12 @@ class SmtpSettings:
     @property
     def domain(self) -> str:
         """The domain used on the right of generated Message-IDs (the sender's domain)."""
-        _, _, domain = self.sender.rpartition("@")
-        return one_line(domain).strip("<> ") or "defwatch.invalid"
+        _, _, domain = parseaddr(self.sender)[1].rpartition("@")
+        return one_line(domain) or "defwatch.invalid"
+
+    def envelope(self) -> tuple[str, list[str]]:
+        """Bare addresses for MAIL FROM / RCPT TO ("Desk <d@x>" -> "d@x")."""
+        return parseaddr(self.sender)[1], [parseaddr(to)[1] for to in self.recipients]
 
 
 def _hash(text: str) -> str:
@@ -126,6 +130,7 @@ class EmailChannel(AlertChannel):
             subject_prefix=read.text("subject_prefix", "[defwatch]") or "",
             ca_file=read.text("ca_file"),
         )
+        _check_addresses(settings)
         template_dir = read.text("template_dir")
         channel = cls(settings, Templates(cls.kind, template_dir))
         if template_dir is not None:
@@ -211,7 +216,7 @@ class EmailChannel(AlertChannel):
             with self._connect() as client:
                 if s.username is not None and s.password is not None:
                     client.login(s.username, s.password)
-                refused = client.send_message(message, s.sender, list(s.recipients))
+                refused = client.send_message(message, *s.envelope())
         except (smtplib.SMTPException, OSError) as error:
             raise smtp_delivery_error(error, s) from None
         if refused:
@@ -251,6 +256,16 @@ class EmailChannel(AlertChannel):
             client.close()
             raise
         return client
+
+
+def _check_addresses(settings: SmtpSettings) -> None:
+    """AlertConfigError unless 'from' and every 'to' hold an address ("Name <a@b>" is fine)."""
+    checks = [("from", settings.sender)] + [("to", to) for to in settings.recipients]
+    for key, value in checks:
+        if "@" not in parseaddr(value)[1]:
+            raise AlertConfigError(
+                f"email channel: option {key!r}: {value!r} is not an email address"
+            )
 
 
 def _server_reply(code: int, reply: bytes | str, secret: str | None) -> str:

@@ -352,42 +352,34 @@ def test_broken_user_template_is_a_config_error(tmp_path: Path) -> None:
         build_channel("email", options, {})
 
 
+BASE = {"host": "h", "from": "a@b.example", "to": ["c@d.example"]}
+
+
 @pytest.mark.parametrize(
     ("options", "environ", "expected"),
     [
-        ({"from": "a@b.example", "to": ["c@d.example"]}, {}, "'host' is required"),
-        ({"host": "h", "from": "a@b.example"}, {}, "'to' is required"),
+        ({**BASE, "host": None}, {}, "'host' is required"),
+        ({**BASE, "to": []}, {}, "'to' is required"),
+        ({**BASE, "to": ["c@d.example", "desk"]}, {}, "'to': 'desk' is not an email"),
+        ({**BASE, "from": "defwatch"}, {}, "'from': 'defwatch' is not an email"),
+        ({**BASE, "security": "ssl"}, {}, "'security' must be one of"),
+        ({**BASE, "port": 70000}, {}, "'port'"),
+        ({**BASE, "timeout_s": 0}, {}, "'timeout_s' must be greater than 0"),
         (
-            {
-                "host": "h",
-                "from": "a@b.example",
-                "to": ["c@d.example"],
-                "security": "ssl",
-            },
-            {},
-            "'security'",
-        ),
-        (
-            {
-                "host": "h",
-                "from": "a@b.example",
-                "to": ["c@d.example"],
-                "username": "u",
-                "password_env": "PW",
-            },
+            {**BASE, "username": "u", "password_env": "PW"},
             {},
             "PW (named by option 'password_env')",
         ),
+        ({**BASE, "username": "u"}, {}, "option 'password_env' is required"),
         (
-            {
-                "host": "h",
-                "from": "a@b.example",
-                "to": ["c@d.example"],
-                "username": "u",
-                "security": "none",
-            },
+            {**BASE, "username": "u", "password_env": "PW", "security": "none"},
+            {"PW": "x"},
+            "unencrypted",
+        ),
+        (
+            {**BASE, "template_dir": "/nonexistent/t"},
             {},
-            "password_env",
+            "'template_dir' is not a directory",
         ),
     ],
 )
@@ -408,3 +400,22 @@ def test_non_http_article_url_is_not_a_link(
     assert 'href="#"' in html
     assert 'href="javascript' not in html
     assert 'href="data:' not in html
+
+
+def test_display_names_stay_in_headers_and_bare_addresses_go_to_the_envelope(
+    make_channel: Any, smtp_server: Any, alert_factory: Factory
+) -> None:
+    options = smtp_server.options(
+        **{
+            "from": "defwatch <alerts@watch.example>",
+            "to": ["Desk <desk@watch.example>"],
+        }
+    )
+    make_channel("email", options, {}).send(alert_factory(), idempotency_key="k")
+    [message] = smtp_server.inbox.messages
+    assert message["From"] == "defwatch <alerts@watch.example>"
+    assert message["To"] == "Desk <desk@watch.example>"
+    assert message["Message-ID"].endswith("@watch.example>")
+    assert smtp_server.inbox.envelopes == [
+        ("alerts@watch.example", ["desk@watch.example"])
+    ]
