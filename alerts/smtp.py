@@ -92,6 +92,8 @@ class EmailChannel(AlertChannel):
       timeout_s       network timeout in seconds (default 30)
       subject_prefix  start of every subject (default "[defwatch]")
       template_dir    directory whose email_*.j2 / digest_*.j2 files replace the shipped ones
+                      (Jinja2, sandboxed; variables are listed in the shipped
+                      email_body.txt.j2; checked with a sample alert at startup)
       ca_file         PEM file of extra CA certificates to trust (a private mail server)
     """
 
