@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from monitor.diffing import kinds as k
@@ -97,11 +97,6 @@ class Tally:
             if finding in present:
                 score = 1 - (1 - score) * (1 - boost)
         return round(min(1.0, max(0.0, score)), 4)
-
-
-def word_total(texts: Iterable[str]) -> int:
-    """Words in all the given texts."""
-    return sum(len(tokens(t)) for t in texts)
 
 
 def _plural(count: int, what: str) -> str:

@@ -34,6 +34,8 @@ CORRECTION_PATTERNS: tuple[str, ...] = (
     # "We have corrected this article", "We amended this story"
     r"\bwe (?:have )?(?:corrected|amended|updated) (?:this|the) (?:article|story|report)\b",
 )
+# Every pattern above contains one of these; text without any of them is skipped quickly.
+_NOTICE_WORDS = ("correct", "updat", "clarif", "note", "version", "amend")
 _CORRECTION_RE = tuple(re.compile(p, re.IGNORECASE) for p in CORRECTION_PATTERNS)
 
 # Numbers as news prints them: 300, 1,500, 2.5, 12%, 2024. Thousands separators are ignored
@@ -63,6 +65,9 @@ def correction_notices(old: str, new: str) -> list[str]:
 
     Both texts are expected normalised; a notice already in ``old`` does not count again.
     """
+    folded = new.casefold()
+    if not any(word in folded for word in _NOTICE_WORDS):
+        return []
     found: list[tuple[int, str]] = []
     for pattern in _CORRECTION_RE:
         before = Counter(m.group(0).casefold() for m in pattern.finditer(old))

@@ -24,19 +24,27 @@ class WordOp:
     new: str = ""
 
 
+def _keyed(text: str) -> tuple[list[str], list[str]]:
+    """(words, their comparison keys), dropping words that normalise to nothing."""
+    words: list[str] = []
+    keys: list[str] = []
+    for token in text.split():
+        key = word_key(token)
+        if key:
+            words.append(token)
+            keys.append(key)
+    return words, keys
+
+
 def tokens(text: str) -> list[str]:
     """The words of ``text``, dropping tokens that normalise to nothing (stray invisibles)."""
-    return [t for t in text.split() if word_key(t)]
+    return _keyed(text)[0]
 
 
 def word_ops(old: str, new: str) -> tuple[WordOp, ...]:
     """Words kept, deleted and inserted from ``old`` to ``new`` (a replace is delete then insert)."""
-    old_tokens, new_tokens = tokens(old), tokens(new)
-    matcher = difflib.SequenceMatcher(
-        a=[word_key(t) for t in old_tokens],
-        b=[word_key(t) for t in new_tokens],
-        autojunk=False,
-    )
+    (old_tokens, old_keys), (new_tokens, new_keys) = _keyed(old), _keyed(new)
+    matcher = difflib.SequenceMatcher(a=old_keys, b=new_keys, autojunk=False)
     ops: list[WordOp] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         old_run, new_run = " ".join(old_tokens[i1:i2]), " ".join(new_tokens[j1:j2])
