@@ -51,10 +51,11 @@ class Tally:
         added, removed = changed_word_counts(ops)
         self.words_added += added
         self.words_removed += removed
+        old, new = normalise_text(old), normalise_text(new)
         before, after = changed_numbers(old, new)
         self.numbers_before += before
         self.numbers_after += after
-        self.corrections += correction_notices(normalise_text(old), normalise_text(new))
+        self.corrections += correction_notices(old, new)
 
     def rows(self, rows: Sequence[ParagraphDiff], *, body: bool) -> None:
         """Count a changed field's paragraph rows (``body`` also counts paragraphs)."""

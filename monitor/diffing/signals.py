@@ -40,7 +40,15 @@ _CORRECTION_RE = tuple(re.compile(p, re.IGNORECASE) for p in CORRECTION_PATTERNS
 
 # Numbers as news prints them: 300, 1,500, 2.5, 12%, 2024. Thousands separators are ignored
 # when comparing ("1,500" == "1500"); a trailing full stop is not part of the number.
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
+_FIGURE = r"\d+(?:[.,]\d+)*%?"
+# Day and month names are dates too: "on Monday" -> "on Tuesday" is the classic correction.
+# Capitalised only; "May" only next to a figure ("May 14", "14 May"), as it is also a verb.
+_DATE_WORDS = (
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March"
+    r"|April|June|July|August|September|October|November|December)\b"
+    r"|\bMay(?= \d)|(?<=\d )May\b"
+)
+_NUMBER = re.compile(f"{_FIGURE}|{_DATE_WORDS}")
 
 # A capitalised word (a likely name: person, unit, place, weapon system) after a sentence start.
 _SENTENCE_END = (".", "!", "?", ":", '"', "'")
@@ -90,7 +98,7 @@ def correction_notices(old: str, new: str) -> list[str]:
 
 
 def numbers(text: str) -> list[str]:
-    """The numbers in ``text``, in order, as written."""
+    """The numbers and date words in ``text``, in order, as written."""
     return _NUMBER.findall(text)
 
 

@@ -265,3 +265,22 @@ def test_rewritten_paragraph_is_removed_plus_added(kharkiv: ArticleContent) -> N
     assert report.kinds == ("paragraphs_removed", "paragraphs_added")
     statuses = [r.status for r in report.body if r.status != "equal"]
     assert statuses == ["removed", "added"]
+
+
+def test_date_changes_count_as_numbers(kharkiv: ArticleContent) -> None:
+    report = diff_contents(
+        kharkiv,
+        _with_paragraph(kharkiv, 0, kharkiv.body[0].replace("on Tuesday", "on Monday")),
+    )
+    assert report.kinds == ("numbers", "paragraphs_edited")
+    assert (report.numbers_before, report.numbers_after) == (("Tuesday",), ("Monday",))
+    may = "The package was first announced on May 14 at the Pentagon."
+    before = replace(kharkiv, body=(*kharkiv.body, may))
+    after = _with_paragraph(before, 8, may.replace("May 14", "May 15"))
+    assert diff_contents(before, after).numbers_after == ("15",)
+    undated = _with_paragraph(
+        before, 8, "The package was first announced at the Pentagon."
+    )
+    assert diff_contents(before, undated).numbers_before == ("May", "14")
+    hedged = _with_paragraph(before, 8, may + " May allies hesitate?")
+    assert "numbers" not in diff_contents(before, hedged).kinds
