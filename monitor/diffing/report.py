@@ -21,8 +21,8 @@
     }
 
     row = {"status": "equal" | "edited" | "added" | "removed", "old_index": int | null,
-           "new_index": int | null, "old": str, "new": str, "moved": bool,
-           "similarity": float, "words": [[tag, old, new], ...]}
+           "new_index": int | null, "old": str, "new": str (left out when equal to "old"),
+           "moved": bool, "similarity": float, "words": [[tag, old, new], ...]}
     tag = "equal" | "delete" | "insert"
 
 ``ChangeReport.from_dict(d)`` rebuilds the report (ValueError naming the bad key).

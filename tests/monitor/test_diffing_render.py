@@ -7,7 +7,13 @@ from dataclasses import replace
 
 import pytest
 
-from monitor.diffing import ArticleContent, ChangeReport, diff_contents, render_html
+from monitor.diffing import (
+    ArticleContent,
+    ChangeReport,
+    diff_contents,
+    render_html,
+    render_word_diff,
+)
 
 
 @pytest.fixture
@@ -155,3 +161,21 @@ def test_from_dict_names_the_bad_key(
         ValueError, match=message.replace("[", r"\[").replace("]", r"\]")
     ):
         ChangeReport.from_dict(data)
+
+
+def test_word_diff_is_compact_for_chat(
+    kharkiv: ArticleContent, edited: ArticleContent
+) -> None:
+    lines = render_word_diff(diff_contents(kharkiv, edited)).splitlines()
+    assert (
+        lines[0]
+        == "headline: Russian strikes on Kharkiv kill [-300,-] {+350,+} officials say"
+    )
+    assert lines[1] == (
+        "¶1: … missile and drone strikes on Kharkiv overnight killed [-300-] {+350+} "
+        "people and wounded more than 1,200, regional governor …"
+    )
+    assert lines[2].startswith("¶7 removed: [-Moscow said")
+    assert lines[3].startswith("¶5→6 moved: ~In Washington")
+    assert lines[4] == "¶8 added: {+Correction: The governor's name was misspelt.+}"
+    assert render_word_diff(diff_contents(kharkiv, kharkiv)) == ""
