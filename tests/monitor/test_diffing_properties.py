@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
@@ -17,10 +18,11 @@ from monitor.diffing import (
     fingerprint,
     normalise_text,
     normalised_fields,
+    render_html,
 )
 
 FAST = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 # Words like news text: names, numbers, punctuation, and the noise re-fetching produces.
@@ -179,3 +181,62 @@ def test_reports_are_well_formed_and_round_trip(
     assert list(report.kinds) == [k for k in KIND_ORDER if k in report.kinds]
     assert report.is_empty == (report.summary == "no change")
     assert ChangeReport.from_dict(json.loads(json.dumps(report.to_dict()))) == report
+
+
+@FAST
+@given(st.data(), CLEAN_ARTICLES)
+def test_every_paragraph_is_accounted_for_once(
+    data: st.DataObject, old: ArticleContent
+) -> None:
+    new = data.draw(_edited(old))
+    rows = diff_contents(old, new).body
+    assert sorted(r.old_index for r in rows if r.old_index is not None) == [
+        i for i, p in enumerate(old.body) if normalise_text(p)
+    ]
+    assert [r.new_index for r in rows if r.new_index is not None] == [
+        i for i, p in enumerate(new.body) if normalise_text(p)
+    ]
+
+
+def _longest_increasing(seq: list[int]) -> int:
+    best = [1] * len(seq)
+    for i in range(len(seq)):
+        for j in range(i):
+            if seq[j] < seq[i]:
+                best[i] = max(best[i], best[j] + 1)
+    return max(best, default=0)
+
+
+@FAST
+@given(st.permutations(list(range(9))))
+def test_moves_are_the_fewest_that_restore_the_order(order: list[int]) -> None:
+    paragraphs = [
+        f"Paragraph {i} about brigade {i * 7} and the {i}th corps." for i in range(9)
+    ]
+    old = ArticleContent(body=tuple(paragraphs))
+    new = ArticleContent(body=tuple(paragraphs[i] for i in order))
+    report = diff_contents(old, new)
+    assert report.paragraphs_moved == 9 - _longest_increasing(order)
+    assert (
+        report.paragraphs_added,
+        report.paragraphs_removed,
+        report.paragraphs_edited,
+    ) == (0, 0, 0)
+
+
+_HOSTILE = st.text(
+    alphabet=st.sampled_from(list("<>&\"' ascriptX/=")), min_size=1, max_size=30
+)
+_OUR_TAGS = re.compile(r"</?(?:div|p|span|ins|del)(?: [a-z-]+=\"[^\"<>]*\")*>")
+
+
+@FAST
+@given(_HOSTILE, _HOSTILE, _HOSTILE)
+def test_html_never_passes_markup_through(title: str, body: str, author: str) -> None:
+    old = ArticleContent(title="t", body=("b",), authors=("a",))
+    new = ArticleContent(
+        title=title, body=(body,), authors=(author,), standfirst=(body,)
+    )
+    for page in (render_html(old, new), render_html(new, old)):
+        assert "<" not in _OUR_TAGS.sub("", page)
+        assert ">" not in _OUR_TAGS.sub("", page)
