@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from monitor.diffing import kinds as k
 from monitor.diffing.align import ParagraphDiff
@@ -16,15 +17,17 @@ from monitor.diffing.words import WordOp, changed_word_counts, tokens
 # independent evidence: s = 1 - (1 - s) * (1 - boost). Headlines are what readers share and
 # what search shows, corrections are an admission of error, numbers (casualties, budgets) and
 # names carry the facts; a move or a byline change alone matters little.
-SIGNIFICANCE_BOOSTS: dict[str, float] = {
-    k.HEADLINE: 0.5,
-    k.CORRECTION: 0.4,
-    k.NUMBERS: 0.3,
-    k.STANDFIRST: 0.2,
-    "names": 0.15,
-    k.BYLINE: 0.1,
-    k.PARAGRAPHS_MOVED: 0.05,
-}
+SIGNIFICANCE_BOOSTS: Mapping[str, float] = MappingProxyType(
+    {
+        k.HEADLINE: 0.5,
+        k.CORRECTION: 0.4,
+        k.NUMBERS: 0.3,
+        k.STANDFIRST: 0.2,
+        "names": 0.15,
+        k.BYLINE: 0.1,
+        k.PARAGRAPHS_MOVED: 0.05,
+    }
+)
 # Numbers quoted in a summary line, per side; the report keeps them all.
 SUMMARY_NUMBERS = 4
 

@@ -15,15 +15,19 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from monitor.diffing.content import ArticleContent
 
+logger = logging.getLogger(__name__)
+
 # Typographic variants a site (or its CMS, or its CDN) swaps without anyone editing the text.
-_FOLD_MAP: dict[str, str] = {
+_FOLD_MAP: Mapping[str, str] = {
     # single quotes, apostrophes and primes
     "\u2018": "'",
     "\u2019": "'",
@@ -67,7 +71,7 @@ _INVISIBLE = re.compile(
     "\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
     "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]"
 )
-_FOLD = str.maketrans(_FOLD_MAP)
+_FOLD = MappingProxyType(str.maketrans(dict(_FOLD_MAP)))
 # Guards the fixed-point loop below; real text settles in one or two passes.
 _MAX_PASSES = 12
 
@@ -107,8 +111,11 @@ def normalise_text(text: str) -> str:
     for _ in range(_MAX_PASSES):
         result = _one_pass(text)
         if result == text:
-            break
+            return text
         text = result
+    logger.warning(
+        "text did not settle after %d normalisation passes: %.60r", _MAX_PASSES, text
+    )
     return text
 
 

@@ -39,16 +39,46 @@ _NOTICE_WORDS = ("correct", "updat", "clarif", "note", "version", "amend")
 _CORRECTION_RE = tuple(re.compile(p, re.IGNORECASE) for p in CORRECTION_PATTERNS)
 
 # Numbers as news prints them: 300, 1,500, 2.5, 12%, 2024. Thousands separators are ignored
-# when comparing ("1,500" == "1500"); a trailing full stop is not part of the number.
-_FIGURE = r"\d+(?:[.,]\d+)*%?"
+# when comparing ("1,500" == "1500"); a trailing full stop is not part of the number. The
+# pattern also finds capitalised words, kept only when they are day or month names (below).
+_NUMBER_OR_WORD = re.compile(r"\d+(?:[.,]\d+)*%?|\b[A-Z][a-z]{2,8}\b")
 # Day and month names are dates too: "on Monday" -> "on Tuesday" is the classic correction.
 # Capitalised only; "May" only next to a figure ("May 14", "14 May"), as it is also a verb.
-_DATE_WORDS = (
-    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March"
-    r"|April|June|July|August|September|October|November|December)\b"
-    r"|\bMay(?= \d)|(?<=\d )May\b"
+_DATE_NAMES = frozenset(
+    [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
 )
-_NUMBER = re.compile(f"{_FIGURE}|{_DATE_WORDS}")
+_NEXT_TO_FIGURE = re.compile(r"\d ?$")
+
+
+def _is_number(match: re.Match[str]) -> bool:
+    word = match.group(0)
+    if word[0].isdigit() or word in _DATE_NAMES:
+        return True
+    text, start, end = match.string, match.start(), match.end()
+    return word == "May" and (
+        text[end : end + 2].strip()[:1].isdigit()
+        or bool(_NEXT_TO_FIGURE.search(text, max(0, start - 2), start))
+    )
+
 
 # A capitalised word (a likely name: person, unit, place, weapon system) after a sentence start.
 _SENTENCE_END = (".", "!", "?", ":", '"', "'")
@@ -99,7 +129,7 @@ def correction_notices(old: str, new: str) -> list[str]:
 
 def numbers(text: str) -> list[str]:
     """The numbers and date words in ``text``, in order, as written."""
-    return _NUMBER.findall(text)
+    return [m.group(0) for m in _NUMBER_OR_WORD.finditer(text) if _is_number(m)]
 
 
 def _number_key(number: str) -> str:
