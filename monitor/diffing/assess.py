@@ -10,7 +10,7 @@ from types import MappingProxyType
 from monitor.diffing import kinds as k
 from monitor.diffing.align import ParagraphDiff
 from monitor.diffing.normalise import NormalisedContent, normalise_text
-from monitor.diffing.signals import changed_numbers, correction_notices, touched_names
+from monitor.diffing.signals import correction_notices, touched_names, touched_numbers
 from monitor.diffing.words import WordOp, changed_word_counts, tokens
 
 # How much each finding raises significance on top of the share of words changed. Combined as
@@ -54,11 +54,10 @@ class Tally:
         added, removed = changed_word_counts(ops)
         self.words_added += added
         self.words_removed += removed
-        old, new = normalise_text(old), normalise_text(new)
-        before, after = changed_numbers(old, new)
+        before, after = touched_numbers(ops)
         self.numbers_before += before
         self.numbers_after += after
-        self.corrections += correction_notices(old, new)
+        self.corrections += correction_notices(normalise_text(old), normalise_text(new))
 
     def rows(self, rows: Sequence[ParagraphDiff], *, body: bool) -> None:
         """Count a changed field's paragraph rows (``body`` also counts paragraphs)."""

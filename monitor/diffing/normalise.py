@@ -119,6 +119,16 @@ def normalise_text(text: str) -> str:
     return text
 
 
+def is_plain(text: str) -> bool:
+    """True when normalising only collapses whitespace: ASCII, no entities, no controls, no backticks."""
+    return (
+        text.isascii()
+        and "&" not in text
+        and "`" not in text
+        and not _INVISIBLE.search(text)
+    )
+
+
 def word_key(token: str) -> str:
     """The comparison key of one whitespace-delimited token (fast path for plain ASCII)."""
     if (

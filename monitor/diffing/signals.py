@@ -136,9 +136,24 @@ def _number_key(number: str) -> str:
     return number.replace(",", "")
 
 
+def touched_numbers(ops: tuple[WordOp, ...]) -> tuple[list[str], list[str]]:
+    """(numbers deleted, numbers inserted) by word ops; a figure that only moved does not count.
+
+    Only the changed words are scanned, so this costs little on long paragraphs.
+    """
+    deleted = [n for op in ops if op.tag == "delete" for n in numbers(op.old)]
+    inserted = [n for op in ops if op.tag == "insert" for n in numbers(op.new)]
+    return _difference(deleted, inserted)
+
+
 def changed_numbers(old: str, new: str) -> tuple[list[str], list[str]]:
     """(numbers only in old, numbers only in new), as a multiset difference, in text order."""
-    old_nums, new_nums = numbers(old), numbers(new)
+    return _difference(numbers(old), numbers(new))
+
+
+def _difference(
+    old_nums: list[str], new_nums: list[str]
+) -> tuple[list[str], list[str]]:
     old_keys = Counter(_number_key(n) for n in old_nums)
     new_keys = Counter(_number_key(n) for n in new_nums)
     return _only(old_nums, old_keys - new_keys), _only(new_nums, new_keys - old_keys)
@@ -159,9 +174,12 @@ def _side_names(runs: Iterable[tuple[bool, str]]) -> list[str]:
     names: list[str] = []
     previous = "."
     for changed, run in runs:
+        if not changed:  # only its last word matters: does a sentence end there?
+            previous = run.rsplit(None, 1)[-1] if run.strip() else previous
+            continue
         for word in run.split():
             bare = word.strip("\"'([")
-            if changed and bare[:1].isupper() and not previous.endswith(_SENTENCE_END):
+            if bare[:1].isupper() and not previous.endswith(_SENTENCE_END):
                 names.append(bare.rstrip(".,;:!?\"')]"))
             previous = word
     return names
