@@ -1,4 +1,12 @@
-"""Classify a diff: which kinds apply, what it touched, how significant it is, one-line summary."""
+"""Classify a diff: which kinds apply, what it touched, how significant it is, one-line summary.
+
+Significance, in [0, 1]: start from the square root of the share of words changed,
+(words added + words removed) / (words in both versions), so one word in a long article
+scores low and a rewrite scores 1; then each finding in ``SIGNIFICANCE_BOOSTS`` present
+(headline, correction, numbers, standfirst, names touched, byline, moves) raises it as
+independent evidence: s = 1 - (1 - s) * (1 - boost). A headline change alone scores >= 0.5,
+a changed figure >= 0.3. ``metadata_only`` and empty reports score 0.
+"""
 
 from __future__ import annotations
 
