@@ -117,6 +117,14 @@ def test_paragraph_moved_far_and_edited(kharkiv: ArticleContent) -> None:
     assert (report.paragraphs_added, report.paragraphs_removed) == (0, 0)
     [row] = [r for r in report.body if r.moved]
     assert (row.status, row.old_index, row.new_index) == ("edited", 1, 7)
+    lines = report.unified.splitlines()
+    at = lines.index("@@ body -2 +8 moved, edited @@")
+    assert lines[at + 1].startswith(
+        "-The Ukrainian air force said it shot down 29 of the 47"
+    )
+    assert lines[at + 2].startswith(
+        "+The Ukrainian air force said it shot down 31 of the 47"
+    )
 
 
 def test_headline_changed(kharkiv: ArticleContent) -> None:
@@ -167,6 +175,7 @@ def test_each_notice_style_is_recognised(kharkiv: ArticleContent) -> None:
         "CORRECTION (May 15): The governor's name was misspelt.",
         "Clarification: The refinery is in Belgorod region, not city.",
         "Editor's note: This article has been amended to remove a name.",
+        "Editor’s Note: Names have been withheld at the family’s request.",
         "This article has been updated to include comment from the Kremlin.",
         "An earlier version of this article said the strikes took place on Monday.",
         "UPDATE 2 - Adds casualty figures from the regional administration.",
