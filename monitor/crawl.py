@@ -114,6 +114,9 @@ def alert_rules(config: AppConfig) -> AlertRules:
         source_modes={
             s.spec.name: (s.alert_mode, s.alert_min_words) for s in config.sources
         },
+        min_significance={
+            s.spec.name: s.alert_min_significance for s in config.sources
+        },
     )
 
 

@@ -55,11 +55,16 @@ class AlertRules:
     source_modes: Mapping[str, tuple[str, int]] = field(
         default_factory=dict
     )  # name -> mode, words
+    min_significance: Mapping[str, float] = field(
+        default_factory=dict
+    )  # name -> least ChangeReport.significance that alerts
 
     def wants(self, source: str, report: ChangeReport) -> bool:
         """True when this edit passes the source's alert threshold."""
         mode, min_words = self.source_modes.get(source, ("any", 0))
         if report.is_empty:
+            return False
+        if report.significance < self.min_significance.get(source, 0.0):
             return False
         if mode == "headline_only":
             return "headline" in report.kinds
