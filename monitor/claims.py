@@ -61,7 +61,7 @@ def release_orphans(session: Session) -> int:
         select(Delivery.id, Delivery.claimed_by).where(
             Delivery.status == "sending", Delivery.claimed_by.is_not(None)
         )
-    ).tuples()
+    ).all()
     released = 0
     for delivery_id, owner in rows:
         if owner and _process_gone(owner, host):
@@ -89,7 +89,7 @@ def due_singles(session: Session, now: datetime) -> list[tuple[int, str]]:
             select(Delivery.id, Delivery.channel)
             .where(Delivery.digest_period.is_(None), claimable(now))
             .order_by(Delivery.id)
-        ).tuples()
+        ).all()
     )
 
 
@@ -100,7 +100,7 @@ def due_digests(session: Session, now: datetime) -> list[tuple[str, str]]:
         .where(Delivery.digest_period.is_not(None), claimable(now))
         .group_by(Delivery.channel, Delivery.digest_period)
         .order_by(Delivery.digest_period, Delivery.channel)
-    ).tuples()
+    ).all()
     return [(channel, period) for channel, period in rows if period is not None]
 
 

@@ -124,7 +124,7 @@ def outbox_summary(session: Session) -> OutboxSummary:
     counts = dict(
         session.execute(
             select(Delivery.status, func.count()).group_by(Delivery.status)
-        ).tuples()
+        ).all()
     )
     next_at = session.scalar(
         select(func.min(Delivery.next_attempt_at)).where(Delivery.status == "pending")

@@ -96,7 +96,7 @@ def pending(app: AppContext, as_json: bool) -> None:
             .join(Article, Article.id == Change.article_id)
             .where(Delivery.status.in_(OPEN_STATUSES))
             .order_by(Delivery.status, Delivery.id)
-        ).tuples()
+        ).all()
         items = [
             {
                 "id": d.id,
@@ -166,7 +166,7 @@ def retry(app: AppContext, ids: tuple[int, ...], all_failed: bool) -> None:
                     select(Delivery.id, Delivery.status).where(
                         Delivery.id.in_(list(ids))
                     )
-                ).tuples()
+                ).all()
             )
             for delivery_id in ids:
                 status = statuses.get(delivery_id)
