@@ -34,8 +34,13 @@ class Endpoint:
     label: str
 
     def redact(self, text: str) -> str:
-        """``text`` with every spelling of the URL replaced by the label."""
-        for spelling in {self.url, str(httpx.URL(self.url))}:
+        """``text`` with the URL (and its path, where Slack keeps the token) replaced by the label."""
+        parsed = httpx.URL(self.url)
+        spellings = [self.url, str(parsed)]
+        path = parsed.raw_path.decode("ascii")
+        if len(path) > 1:  # a receiver may echo the path back in an error body
+            spellings += [path, parsed.path]
+        for spelling in spellings:
             text = text.replace(spelling, f"<{self.label}>")
         return text
 

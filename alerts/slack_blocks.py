@@ -28,9 +28,13 @@ MAX_HEADER_CHARS: Final = 150
 # Ours: a channel message should stay short; the link leads to the rest of the diff.
 MAX_EXCERPT_LINES: Final = 40
 MAX_FALLBACK_CHARS: Final = 500
-# Per change in a digest: title and summary are cut so 48 changes fit in one message.
-MAX_DIGEST_TITLE_CHARS: Final = 200
-MAX_DIGEST_SUMMARY_CHARS: Final = 300
+# Per change in a digest: escaped title, summary and source line are capped so that one section
+# (title link + summary + about line + diff link) stays under MAX_SECTION_CHARS whatever the text.
+MAX_DIGEST_TITLE_CHARS: Final = 400
+MAX_DIGEST_SUMMARY_CHARS: Final = 600
+MAX_ABOUT_CHARS: Final = 600
+# Longer URLs are shown as plain labels: no real article URL is this long, and sections must fit.
+MAX_LINK_URL_CHARS: Final = 600
 # Room kept in the diff section for the code fences and the "… (N more lines)" note with its link.
 EXCERPT_RESERVE: Final = 400
 
@@ -65,10 +69,17 @@ def escape_within(text: str, limit: int) -> str:
 
 def link(url: str | None, label: str) -> str:
     """A mrkdwn link to an http(s) URL, or just the escaped label for anything else."""
+    return escaped_link(url, escape(label))
+
+
+def escaped_link(url: str | None, escaped_label: str) -> str:
+    """Like ``link`` for a label already escaped (and possibly shortened) by the caller."""
     if not url or not url.lower().startswith(("http://", "https://")):
-        return escape(label)
+        return escaped_label
     safe_url = quote(strip_control(url), safe=":/?#[]@!$'()*+,;=%~-._")
-    return f"<{safe_url}|{escape(label)}>"
+    if len(safe_url) > MAX_LINK_URL_CHARS:
+        return escaped_label
+    return f"<{safe_url}|{escaped_label}>"
 
 
 def _code_line(line: str) -> str:
@@ -117,7 +128,9 @@ def _context(text: str) -> Block:
 def _about(alert: ChangeAlert) -> str:
     kinds = ", ".join(kind_label(kind).lower() for kind in alert.kinds or (alert.kind,))
     detected = alert.detected_at.isoformat(timespec="minutes")
-    return escape_within(f"{alert.source} · {kinds} · detected {detected}", 1000)
+    return escape_within(
+        f"{alert.source} · {kinds} · detected {detected}", MAX_ABOUT_CHARS
+    )
 
 
 def _links(alert: ChangeAlert) -> str:
@@ -148,10 +161,10 @@ def alert_fallback(alert: ChangeAlert) -> str:
 
 
 def _digest_item(alert: ChangeAlert) -> Block:
-    title = shorten(headline(alert), MAX_DIGEST_TITLE_CHARS)
+    title = escape_within(headline(alert), MAX_DIGEST_TITLE_CHARS)
     lines = [
-        f"*{link(alert.url, title)}*",
-        escape(shorten(one_line(alert.summary), MAX_DIGEST_SUMMARY_CHARS)),
+        f"*{escaped_link(alert.url, title)}*",
+        escape_within(one_line(alert.summary), MAX_DIGEST_SUMMARY_CHARS),
         _about(alert)
         + (f" · {link(alert.diff_url, 'diff')}" if alert.diff_url else ""),
     ]

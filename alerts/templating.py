@@ -37,6 +37,12 @@ def _autoescape(name: str | None) -> bool:
     return name is not None and name.endswith(".html.j2")
 
 
+def http_url(url: object) -> str:
+    """The URL when it is http(s), else "#": a scraped ``javascript:`` URL must not become a link."""
+    text = str(url or "")
+    return text if text.lower().startswith(("http://", "https://")) else "#"
+
+
 class Templates:
     """The channel's template set: the user's directory first, the shipped templates behind it."""
 
@@ -58,6 +64,7 @@ class Templates:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        self._env.filters["http_url"] = http_url
         for name in TEMPLATE_NAMES:
             self._load(name)
 
