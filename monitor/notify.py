@@ -27,6 +27,7 @@ import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -133,7 +134,10 @@ def channel_secrets(
                 names.append(value)
             elif key.endswith("_env") and isinstance(value, Mapping):
                 names.extend(str(v) for v in value.values())
-    return frozenset(environ[n] for n in names if environ.get(n))
+    values = [environ[n] for n in names if environ.get(n)]
+    # the path of a webhook URL holds its token (Slack); a receiver may echo just the path
+    paths = [urlsplit(v).path for v in values if "://" in v]
+    return frozenset(values + [p for p in paths if len(p) > 1])
 
 
 def redact(text: str, secrets: Collection[str]) -> str:
