@@ -121,31 +121,26 @@ def pending(app: AppContext, as_json: bool) -> None:
     click.echo(
         f"{summary.pending} pending, {summary.sending} sending, {summary.failed} failed"
     )
-    if items:
-        echo_table(
-            "Undelivered alerts",
-            [
-                "id",
-                "status",
-                "channel",
-                "attempts",
-                "next try",
-                "article",
-                "last error",
-            ],
-            [
-                (
-                    i["id"],
-                    i["status"],
-                    i["channel"],
-                    i["attempts"],
-                    i["next_attempt_at"] or i["digest_period"] or "",
-                    i["title"],
-                    i["last_error"] or "",
-                )
-                for i in items
-            ],
-        )
+    if not items:
+        return
+    echo_table(
+        "Undelivered alerts",
+        ["id", "status", "channel", "attempts", "next try / digest", "article"],
+        [
+            (
+                i["id"],
+                i["status"],
+                i["channel"],
+                i["attempts"],
+                i["next_attempt_at"] or i["digest_period"] or "",
+                i["title"],
+            )
+            for i in items
+        ],
+    )
+    for i in items:  # errors in full, one line each (a table would wrap them)
+        if i["last_error"]:
+            click.echo(f"#{i['id']} {i['status']}: {safe(str(i['last_error']))}")
 
 
 @alerts.command()
