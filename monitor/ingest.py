@@ -20,7 +20,7 @@ from crawler.items import ArticleItem, PageEventItem
 from monitor.config import ChannelConfig
 from monitor.db import session_scope
 from monitor.diffing import ArticleContent, ChangeReport, diff_contents, fingerprint
-from monitor.models import Article, ArticleUrl, Change, CrawlIssue, Version
+from monitor.models import Article, ArticleUrl, Change, CrawlIssue, Source, Version
 from monitor.outbox import queue_deliveries
 from monitor.schedule import next_check_at
 from monitor.store import (
@@ -93,6 +93,7 @@ class Recorder:
         self._factory = factory
         self._rules = rules
         self._run_id = run_id
+        self._source_ids: dict[str, int] = {}
 
     def record(self, item: ArticleItem | PageEventItem) -> Outcome:
         """Record one item in its own transaction; a duplicate write by another worker is a no-op."""
@@ -149,9 +150,12 @@ class Recorder:
         monitored: bool,
     ) -> Article:
         now = item.fetched_at
-        source = get_or_create_source(session, item.source, now)
+        source_id = self._source_ids.get(item.source)
+        if source_id is None:
+            source_id = get_or_create_source(session, item.source, now).id
+            self._source_ids[item.source] = source_id
         article = Article(
-            source_id=source.id,
+            source_id=source_id,
             canonical_url=item.canonical_url,
             title=item.article.title,
             status="active",
@@ -168,10 +172,14 @@ class Recorder:
             raw_html_hash=item.raw_html_hash,
             held_failures=0,
         )
-        article.source = source
         session.add(article)
         session.flush()
-        self._add_aliases(session, article, urls)
+        # none of these URLs is known (the caller looked them up), so no need to look again
+        session.add_all(
+            ArticleUrl(article_id=article.id, url=url)
+            for url in dict.fromkeys(urls)
+            if url
+        )
         return article
 
     def _add_aliases(
@@ -241,7 +249,7 @@ class Recorder:
             kind=report.kind,
             summary=report.summary,
             report=report,
-            alert=self._rules.wants(article.source.name, report),
+            alert=self._rules.wants(item.source, report),
             event_key=f"edit:{version.id}",
             text=new.text,
             now=item.fetched_at,
@@ -393,7 +401,18 @@ class Recorder:
         session.add(change)
         session.flush()
         if alert:
-            queue_deliveries(session, change, article, text, self._rules.channels, now)
+            source = self._source_name(session, article.source_id)
+            queue_deliveries(
+                session, change, article, source, text, self._rules.channels, now
+            )
+
+    def _source_name(self, session: Session, source_id: int) -> str:
+        for name, known_id in self._source_ids.items():
+            if known_id == source_id:
+                return name
+        name = session.get_one(Source, source_id).name
+        self._source_ids[name] = source_id
+        return name
 
     def _issue(
         self,

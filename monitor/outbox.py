@@ -20,11 +20,17 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from monitor.config import ChannelConfig
+from monitor.config import AppConfig, ChannelConfig
 from monitor.models import Article, Change, Delivery
 
 # statuses `defwatch alerts pending` and `status` show: not yet delivered, or given up on
 OPEN_STATUSES = ("pending", "sending", "failed")
+DEFAULT_CHANNEL = ChannelConfig(name="console", kind="console", options={})
+
+
+def configured_channels(config: AppConfig) -> tuple[ChannelConfig, ...]:
+    """The config's channels, or the console when none is configured."""
+    return config.channels or (DEFAULT_CHANNEL,)
 
 
 def _keyword_pattern(keyword: str) -> re.Pattern[str]:
@@ -83,6 +89,7 @@ def queue_deliveries(
     session: Session,
     change: Change,
     article: Article,
+    source: str,
     text: str,
     channels: Sequence[ChannelConfig],
     now: datetime,
@@ -90,7 +97,7 @@ def queue_deliveries(
     """Add one pending delivery per channel that wants this change; returns how many."""
     queued = 0
     for channel in channels:
-        if not channel_wants(channel, article.source.name, f"{article.title}\n{text}"):
+        if not channel_wants(channel, source, f"{article.title}\n{text}"):
             continue
         boundary = digest_boundary(channel, now)
         session.add(

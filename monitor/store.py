@@ -139,16 +139,19 @@ def store_paragraphs(
             select(Paragraph.hash, Paragraph.id).where(
                 Paragraph.article_id == article_id, Paragraph.hash.in_(set(hashes))
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
-    for text, key in zip(body, hashes, strict=True):
-        if key not in existing:
-            paragraph = Paragraph(article_id=article_id, hash=key, text=text)
-            session.add(paragraph)
-            session.flush()
-            existing[key] = paragraph.id
+    new = {
+        key: text for text, key in zip(body, hashes, strict=True) if key not in existing
+    }
+    if new:
+        rows = [
+            Paragraph(article_id=article_id, hash=key, text=text)
+            for key, text in new.items()
+        ]
+        session.add_all(rows)
+        session.flush()  # one batched INSERT for all new paragraphs
+        existing.update((row.hash, row.id) for row in rows)
     return [existing[key] for key in hashes]
 
 
@@ -186,9 +189,9 @@ def change_version_numbers(session: Session, change: Change) -> VersionNumbers:
     """The from/to version numbers of a change."""
     ids = [i for i in (change.from_version_id, change.to_version_id) if i is not None]
     numbers = dict(
-        session.execute(select(Version.id, Version.number).where(Version.id.in_(ids)))
-        .tuples()
-        .all()
+        session.execute(
+            select(Version.id, Version.number).where(Version.id.in_(ids))
+        ).all()
     )
     return VersionNumbers(
         numbers.get(change.from_version_id) if change.from_version_id else None,

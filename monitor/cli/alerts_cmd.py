@@ -16,11 +16,15 @@ from monitor.models import Article, Change, Delivery
 from monitor.notify import (
     channel_factory,
     channel_secrets,
-    configured_channels,
     redact,
     send_pending,
 )
-from monitor.outbox import OPEN_STATUSES, outbox_summary, requeue_failed
+from monitor.outbox import (
+    OPEN_STATUSES,
+    configured_channels,
+    outbox_summary,
+    requeue_failed,
+)
 
 EXIT_ERROR = 1
 
