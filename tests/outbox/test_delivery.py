@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from outbox_kit import (
     AFTER,
     BEFORE,
@@ -64,26 +65,59 @@ def test_mail_server_down_for_one_run_then_every_alert_arrives_once(
     assert [d.status for d in store.deliveries()] == ["sent"] * 3
 
 
+@pytest.mark.parametrize("kind", ["slack", "webhook"])
 def test_429_waits_as_long_as_retry_after_asks(
-    store: Store, receiver: HttpReceiver
+    store: Store, receiver: HttpReceiver, kind: str
 ) -> None:
-    config = webhook_config(receiver)
+    option = "webhook_url_env" if kind == "slack" else "url_env"
+    channel = ChannelConfig(name="team", kind=kind, options={option: "HOOK"})
+    config = AppConfig(channels=(channel,))
+    environ = {"HOOK": receiver.url("/hook")}
     store.record_edit(config, "a", "Frigate delayed", BEFORE, AFTER)
     receiver.plan.append(Reply(429, {"Retry-After": "600"}, "rate_limited"))
     before = datetime.now(UTC)
 
-    send(store, config)
+    send_pending(store.factory, config, channel_factory(environ))
 
     (delivery,) = store.deliveries()
     wait = delivery.next_attempt_at.replace(tzinfo=UTC) - before
-    assert delivery.status == "pending"
+    assert delivery.status == "pending" and "HTTP 429" in (delivery.last_error or "")
     assert (
         timedelta(seconds=600) <= wait < timedelta(seconds=610)
     )  # not the 30 s backoff
-    send(store, config, before + timedelta(seconds=300))
+    send_pending(
+        store.factory, config, channel_factory(environ), before + timedelta(seconds=300)
+    )
     assert len(receiver.requests) == 1  # not retried before Retry-After
-    send(store, config, before + timedelta(seconds=700))
+    send_pending(
+        store.factory, config, channel_factory(environ), before + timedelta(seconds=700)
+    )
     assert len(receiver.requests) == 2 and store.deliveries()[0].status == "sent"
+
+
+def test_timeout_is_retried_under_the_same_key(
+    store: Store, receiver: HttpReceiver
+) -> None:
+    channel = ChannelConfig(
+        name="hook",
+        kind="webhook",
+        options={"url": receiver.url("/hook"), "timeout_s": 0.3},
+    )
+    config = AppConfig(channels=(channel,))
+    store.record_edit(config, "a", "Frigate delayed", BEFORE, AFTER)
+    receiver.hold()  # the receiver takes the request but answers too late
+
+    send(store, config)
+    receiver.release()
+    (delivery,) = store.deliveries()
+    assert delivery.status == "pending" and "timed out" in (delivery.last_error or "")
+    send(store, config, datetime.now(UTC) + timedelta(minutes=1))
+
+    # the receiver saw both tries (the first one it answered too late), under one key
+    assert [r.headers["idempotency-key"] for r in receiver.requests] == [
+        delivery.idempotency_key
+    ] * 2
+    assert store.deliveries()[0].status == "sent"
 
 
 def test_500_is_retried_with_growing_backoff_then_sent(
