@@ -24,9 +24,19 @@ from monitor.models import Delivery
 logger = logging.getLogger(__name__)
 
 
+def host_id() -> str:
+    """This host as process ids see it: the host name plus, on Linux, the PID namespace (two
+    containers sharing a host name do not share process ids)."""
+    try:
+        namespace = f"/{os.stat('/proc/self/ns/pid').st_ino}"
+    except OSError:
+        namespace = ""
+    return socket.gethostname().replace(":", "_") + namespace
+
+
 def new_sender_id() -> str:
     """A name for this sweep: host, process id and a random part (unique per sweep)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+    return f"{host_id()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 def _process_gone(sender: str, host: str) -> bool:
@@ -56,7 +66,7 @@ def claimable(now: datetime) -> ColumnElement[bool]:
 
 def release_orphans(session: Session) -> int:
     """End the leases of rows whose sender process on this host is gone; returns how many."""
-    host = socket.gethostname()
+    host = host_id()
     rows = session.execute(
         select(Delivery.id, Delivery.claimed_by).where(
             Delivery.status == "sending", Delivery.claimed_by.is_not(None)

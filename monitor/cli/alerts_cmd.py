@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import click
@@ -111,6 +112,8 @@ def pending(app: AppContext, as_json: bool) -> None:
                 "next_attempt_at": iso(d.next_attempt_at)
                 if d.status == "pending"
                 else None,
+                "claimed_by": d.claimed_by,
+                "claimed_until": iso(d.claimed_until),
                 "digest_period": d.digest_period,
                 "title": safe(title),
                 "url": url,
@@ -136,7 +139,7 @@ def pending(app: AppContext, as_json: bool) -> None:
                 i["status"],
                 i["channel"],
                 i["attempts"],
-                i["next_attempt_at"] or i["digest_period"] or "",
+                _when(i),
                 i["title"],
             )
             for i in items
@@ -145,6 +148,15 @@ def pending(app: AppContext, as_json: bool) -> None:
     for i in items:  # errors in full, one line each (a table would wrap them)
         if i["last_error"]:
             click.echo(f"#{i['id']} {i['status']}: {safe(str(i['last_error']))}")
+
+
+def _when(item: Mapping[str, object]) -> str:
+    if item["status"] == "sending":
+        return f"being sent (lease until {item['claimed_until']})"
+    if item["status"] == "failed":
+        return "-"
+    digest = f" (digest {item['digest_period']})" if item["digest_period"] else ""
+    return f"{item['next_attempt_at']}{digest}"
 
 
 @alerts.command()
