@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -89,8 +90,11 @@ class JsonPoster:
         self._endpoint = endpoint
         self._client = client
         self._owns_client = owns_client
-        self._log_filter = RedactUrlFilter(endpoint)
-        logging.getLogger("httpx").addFilter(self._log_filter)
+        httpx_logger = logging.getLogger("httpx")
+        log_filter = RedactUrlFilter(endpoint)
+        httpx_logger.addFilter(log_filter)
+        # Removes the filter on close(), or when the poster is garbage-collected unclosed.
+        self._unfilter = weakref.finalize(self, httpx_logger.removeFilter, log_filter)
 
     def post(
         self, payload: object, headers: Mapping[str, str] | None = None
@@ -124,7 +128,7 @@ class JsonPoster:
 
     def close(self) -> None:
         """Stop redacting httpx's log and close the client if this poster created it."""
-        logging.getLogger("httpx").removeFilter(self._log_filter)
+        self._unfilter()
         if self._owns_client:
             self._client.close()
 

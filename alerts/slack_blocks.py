@@ -6,7 +6,7 @@ mentions such as ``<!channel>``; header blocks are plain_text, which Slack never
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 from urllib.parse import quote
 
@@ -17,7 +17,6 @@ from alerts.render import (
     headline,
     kind_label,
     one_line,
-    shorten,
     strip_control,
 )
 
@@ -41,6 +40,9 @@ EXCERPT_RESERVE: Final = 400
 Block = dict[str, object]
 
 _ENTITIES: Final = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# plain_text is not parsed for mentions; a zero-width space after "<" is a second guard that keeps
+# "<!channel>" from ever matching, and it is invisible.
+_PLAIN_GUARD: Final = {"<": "<\u200b"}
 # Zero-width spaces break a ``` inside the diff so it cannot close our code block early.
 _FENCE_BREAK: Final = "`\u200b`\u200b`"
 
@@ -53,18 +55,22 @@ def escape(text: str) -> str:
 
 def escape_within(text: str, limit: int) -> str:
     """``escape(text)`` cut to ``limit`` characters without splitting an entity."""
-    escaped = escape(text)
-    if len(escaped) <= limit:
-        return escaped
-    pieces: list[str] = []
+    return _replace_within(strip_control(text), _ENTITIES, limit)
+
+
+def _replace_within(text: str, table: Mapping[str, str], limit: int) -> str:
+    """``text`` with characters replaced per ``table``, cut (ending in "…") to ``limit`` characters."""
+    pieces = [table.get(char, char) for char in text]
+    if sum(map(len, pieces)) <= limit:
+        return "".join(pieces)
+    kept: list[str] = []
     used = 0
-    for char in strip_control(text):
-        piece = _ENTITIES.get(char, char)
+    for piece in pieces:
         if used + len(piece) > limit - 1:
             break
-        pieces.append(piece)
+        kept.append(piece)
         used += len(piece)
-    return "".join(pieces) + "…"
+    return "".join(kept).rstrip() + "…"
 
 
 def link(url: str | None, label: str) -> str:
@@ -111,13 +117,10 @@ def _section(text: str) -> Block:
 
 
 def _header(text: str) -> Block:
+    plain = _replace_within(one_line(text), _PLAIN_GUARD, MAX_HEADER_CHARS)
     return {
         "type": "header",
-        "text": {
-            "type": "plain_text",
-            "text": shorten(one_line(text), MAX_HEADER_CHARS),
-            "emoji": False,
-        },
+        "text": {"type": "plain_text", "text": plain, "emoji": False},
     }
 
 

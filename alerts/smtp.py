@@ -9,7 +9,7 @@ import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import formatdate, parseaddr
 from typing import Final, Self
 
 from alerts.channel import AlertChannel
@@ -17,7 +17,7 @@ from alerts.errors import AlertConfigError, AlertDeliveryError
 from alerts.message import ChangeAlert
 from alerts.options import OptionReader
 from alerts.render import digest_headline, one_line, shorten, strip_control
-from alerts.templating import Templates, digest_context, item_context
+from alerts.templating import SAMPLE_ALERT, Templates, digest_context, item_context
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +51,12 @@ class SmtpSettings:
     @property
     def domain(self) -> str:
         """The domain used on the right of generated Message-IDs (the sender's domain)."""
-        _, _, domain = self.sender.rpartition("@")
-        return one_line(domain).strip("<> ") or "defwatch.invalid"
+        _, _, domain = parseaddr(self.sender)[1].rpartition("@")
+        return one_line(domain) or "defwatch.invalid"
+
+    def envelope(self) -> tuple[str, list[str]]:
+        """Bare addresses for MAIL FROM / RCPT TO ("Desk <d@x>" -> "d@x")."""
+        return parseaddr(self.sender)[1], [parseaddr(to)[1] for to in self.recipients]
 
 
 def _hash(text: str) -> str:
@@ -88,6 +92,8 @@ class EmailChannel(AlertChannel):
       timeout_s       network timeout in seconds (default 30)
       subject_prefix  start of every subject (default "[defwatch]")
       template_dir    directory whose email_*.j2 / digest_*.j2 files replace the shipped ones
+                      (Jinja2, sandboxed; variables are listed in the shipped
+                      email_body.txt.j2; checked with a sample alert at startup)
       ca_file         PEM file of extra CA certificates to trust (a private mail server)
     """
 
@@ -98,6 +104,7 @@ class EmailChannel(AlertChannel):
     ) -> None:
         self._settings = settings
         self._templates = templates or Templates(self.kind)
+        self._context: ssl.SSLContext | None = None
 
     @classmethod
     def from_options(
@@ -125,7 +132,22 @@ class EmailChannel(AlertChannel):
             subject_prefix=read.text("subject_prefix", "[defwatch]") or "",
             ca_file=read.text("ca_file"),
         )
-        return cls(settings, Templates(cls.kind, read.text("template_dir")))
+        _check_addresses(settings)
+        template_dir = read.text("template_dir")
+        channel = cls(settings, Templates(cls.kind, template_dir))
+        if template_dir is not None:
+            channel.check_templates()
+        return channel
+
+    def check_templates(self) -> None:
+        """Render every template once with a sample alert; AlertConfigError if one fails."""
+        try:
+            self._compose("email", self._single_context(SAMPLE_ALERT), "template-check")
+            self._compose(
+                "digest", self._digest_context([SAMPLE_ALERT]), "template-check"
+            )
+        except AlertDeliveryError as error:
+            raise AlertConfigError(f"{error} (option 'template_dir')") from None
 
     def __repr__(self) -> str:
         s = self._settings
@@ -135,13 +157,7 @@ class EmailChannel(AlertChannel):
 
     def send(self, alert: ChangeAlert, *, idempotency_key: str) -> None:
         """Send one alert as a mail in its article's thread."""
-        context = {
-            "item": item_context(
-                alert, max_lines=MAX_DIFF_LINES, max_chars=MAX_DIFF_CHARS
-            ),
-            "subject_prefix": self._settings.subject_prefix,
-        }
-        message = self._compose("email", context, idempotency_key)
+        message = self._compose("email", self._single_context(alert), idempotency_key)
         root = thread_root_id(alert.article_key or alert.url, self._settings.domain)
         message["In-Reply-To"] = root
         message["References"] = root
@@ -152,16 +168,27 @@ class EmailChannel(AlertChannel):
         self, alerts: Sequence[ChangeAlert], *, idempotency_key: str
     ) -> None:
         """Send one mail listing every change; nothing is sent for an empty list."""
-        if not alerts:
-            return
-        context = {
+        if alerts:
+            self._deliver(
+                self._compose("digest", self._digest_context(alerts), idempotency_key)
+            )
+
+    def _single_context(self, alert: ChangeAlert) -> dict[str, object]:
+        return {
+            "item": item_context(
+                alert, max_lines=MAX_DIFF_LINES, max_chars=MAX_DIFF_CHARS
+            ),
+            "subject_prefix": self._settings.subject_prefix,
+        }
+
+    def _digest_context(self, alerts: Sequence[ChangeAlert]) -> dict[str, object]:
+        return {
             "items": digest_context(
                 alerts, max_lines=MAX_DIGEST_DIFF_LINES, max_chars=MAX_DIGEST_DIFF_CHARS
             ),
             "headline": digest_headline(alerts),
             "subject_prefix": self._settings.subject_prefix,
         }
-        self._deliver(self._compose("digest", context, idempotency_key))
 
     def _compose(
         self, prefix: str, context: Mapping[str, object], idempotency_key: str
@@ -177,10 +204,11 @@ class EmailChannel(AlertChannel):
         message["Message-ID"] = message_id(idempotency_key, self._settings.domain)
         # RFC 3834: tells autoresponders (vacation replies) not to answer.
         message["Auto-Submitted"] = "auto-generated"
-        message.set_content(strip_control(render(f"{prefix}_body.txt.j2", context)))
-        message.add_alternative(
-            render(f"{prefix}_body.html.j2", context), subtype="html"
-        )
+        # quoted-printable keeps the bodies readable in raw form (mostly ASCII news text)
+        text = strip_control(render(f"{prefix}_body.txt.j2", context))
+        message.set_content(text, cte="quoted-printable")
+        html = render(f"{prefix}_body.html.j2", context)
+        message.add_alternative(html, subtype="html", cte="quoted-printable")
         return message
 
     def _deliver(self, message: EmailMessage) -> None:
@@ -190,7 +218,7 @@ class EmailChannel(AlertChannel):
             with self._connect() as client:
                 if s.username is not None and s.password is not None:
                     client.login(s.username, s.password)
-                refused = client.send_message(message, s.sender, list(s.recipients))
+                refused = client.send_message(message, *s.envelope())
         except (smtplib.SMTPException, OSError) as error:
             raise smtp_delivery_error(error, s) from None
         if refused:
@@ -208,21 +236,38 @@ class EmailChannel(AlertChannel):
             len(s.recipients) - len(refused),
         )
 
+    def _tls_context(self) -> ssl.SSLContext:
+        """The TLS settings (system CAs plus ca_file), built on first use and then reused."""
+        if self._context is None:
+            self._context = ssl.create_default_context(cafile=self._settings.ca_file)
+        return self._context
+
     def _connect(self) -> smtplib.SMTP:
         s = self._settings
-        context = ssl.create_default_context(cafile=s.ca_file)
+        if s.security == "none":
+            return smtplib.SMTP(s.host, s.port, timeout=s.timeout_s)
+        context = self._tls_context()
         if s.security == "tls":
             return smtplib.SMTP_SSL(
                 s.host, s.port, timeout=s.timeout_s, context=context
             )
         client = smtplib.SMTP(s.host, s.port, timeout=s.timeout_s)
-        if s.security == "starttls":
-            try:
-                client.starttls(context=context)
-            except BaseException:
-                client.close()
-                raise
+        try:
+            client.starttls(context=context)
+        except BaseException:
+            client.close()
+            raise
         return client
+
+
+def _check_addresses(settings: SmtpSettings) -> None:
+    """AlertConfigError unless 'from' and every 'to' hold an address ("Name <a@b>" is fine)."""
+    checks = [("from", settings.sender)] + [("to", to) for to in settings.recipients]
+    for key, value in checks:
+        if "@" not in parseaddr(value)[1]:
+            raise AlertConfigError(
+                f"email channel: option {key!r}: {value!r} is not an email address"
+            )
 
 
 def _server_reply(code: int, reply: bytes | str, secret: str | None) -> str:

@@ -8,6 +8,7 @@ user's, run in Jinja's immutable sandbox, so a template cannot reach into Python
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
@@ -30,6 +31,26 @@ TEMPLATE_NAMES: Final = (
     "digest_subject.txt.j2",
     "digest_body.txt.j2",
     "digest_body.html.j2",
+)
+
+
+# Rendered once when a user's template_dir is configured, so a template that uses a variable that
+# does not exist fails at startup (AlertConfigError) instead of at the first real change.
+SAMPLE_ALERT: Final = ChangeAlert(
+    change_id=0,
+    source="sample-source",
+    url="https://news.example/sample-article",
+    title="Sample article",
+    kind="edited",
+    kinds=("headline",),
+    summary="headline changed; 1 paragraph edited",
+    detected_at=datetime(2026, 1, 1, tzinfo=UTC),
+    from_version=1,
+    to_version=2,
+    diff_text="@@ -1 +1 @@\n-old sentence\n+new sentence\n",
+    old_title="Old sample article",
+    diff_url="https://defwatch.example/changes/0",
+    article_key="sample-source:sample-article",
 )
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -75,6 +74,15 @@ class Inbox:
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     reply: str = "250 OK"
+    refuse: dict[str, str] = field(default_factory=dict)  # recipient -> RCPT reply
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.reply.startswith("250"):
@@ -142,22 +150,25 @@ def smtp_server() -> Iterator[SmtpServer]:
 
 
 @pytest.fixture(scope="session")
-def tls_ca(tmp_path_factory: pytest.TempPathFactory) -> tuple[trustme.CA, Path]:
-    """A throwaway CA and its PEM file (what the channel's ca_file option points at)."""
+def tls_ca(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
+    """A throwaway CA (trustme) and its PEM file (what the channel's ca_file option points at)."""
+    trustme = pytest.importorskip(
+        "trustme", reason="TLS tests need: pip install trustme"
+    )
     ca = trustme.CA()
     path = tmp_path_factory.mktemp("tls") / "ca.pem"
     ca.cert_pem.write_to_path(str(path))
     return ca, path
 
 
-def _server_context(ca: trustme.CA) -> ssl.SSLContext:
+def _server_context(ca: Any) -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
     return context
 
 
 @pytest.fixture
-def smtp_starttls_server(tls_ca: tuple[trustme.CA, Path]) -> Iterator[SmtpServer]:
+def smtp_starttls_server(tls_ca: tuple[Any, Path]) -> Iterator[SmtpServer]:
     """An SMTP server that requires STARTTLS and a login (user watcher)."""
     ca, ca_file = tls_ca
     inbox = Inbox()
@@ -177,7 +188,7 @@ def smtp_starttls_server(tls_ca: tuple[trustme.CA, Path]) -> Iterator[SmtpServer
 
 
 @pytest.fixture
-def smtp_implicit_tls_server(tls_ca: tuple[trustme.CA, Path]) -> Iterator[SmtpServer]:
+def smtp_implicit_tls_server(tls_ca: tuple[Any, Path]) -> Iterator[SmtpServer]:
     """An SMTP server speaking TLS from the first byte (port 465 style)."""
     ca, ca_file = tls_ca
     inbox = Inbox()

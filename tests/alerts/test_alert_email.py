@@ -230,6 +230,43 @@ def test_smtp_reply_codes_decide_retry(
     assert reply.split()[0] in str(caught.value)
 
 
+def test_partly_refused_recipients_still_count_as_delivered(
+    make_channel: Any,
+    smtp_server: Any,
+    alert_factory: Factory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    smtp_server.inbox.refuse = {"desk@watch.example": "550 5.1.1 no such user"}
+    make_channel("email", smtp_server.options(), {}).send(
+        alert_factory(), idempotency_key="k"
+    )
+    assert smtp_server.inbox.envelopes[0][1] == ["analyst@watch.example"]
+    assert "refused for desk@watch.example" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("reply", "retryable"),
+    [("450 4.2.1 mailbox busy", True), ("550 5.1.1 no such user", False)],
+)
+def test_all_recipients_refused_is_classified_by_code(
+    make_channel: Any,
+    smtp_server: Any,
+    alert_factory: Factory,
+    reply: str,
+    retryable: bool,
+) -> None:
+    smtp_server.inbox.refuse = {
+        "analyst@watch.example": reply,
+        "desk@watch.example": reply,
+    }
+    with pytest.raises(AlertDeliveryError) as caught:
+        make_channel("email", smtp_server.options(), {}).send(
+            alert_factory(), idempotency_key="k"
+        )
+    assert caught.value.retryable is retryable
+    assert smtp_server.inbox.messages == []
+
+
 def test_hostile_article_text_renders_literally(
     make_channel: Any, smtp_server: Any, alert_factory: Factory, evil: str
 ) -> None:
@@ -280,18 +317,27 @@ def test_user_templates_override_the_shipped_ones(
     assert "+The contract is worth €1.5bn." in text  # shipped body still used
 
 
-def test_user_template_cannot_escape_the_sandbox(
-    make_channel: Any, smtp_server: Any, alert_factory: Factory, tmp_path: Path
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        (
+            "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+            "email_subject.txt.j2",
+        ),  # sandbox
+        (
+            "{{ item.alert.no_such_field }}",
+            "no_such_field",
+        ),  # caught at startup, not first change
+    ],
+)
+def test_user_template_that_cannot_render_is_a_config_error(
+    smtp_server: Any, tmp_path: Path, template: str, expected: str
 ) -> None:
-    (tmp_path / "email_subject.txt.j2").write_text(
-        "{{ ''.__class__.__mro__[1].__subclasses__() }}"
-    )
-    channel = make_channel("email", smtp_server.options(template_dir=str(tmp_path)), {})
-    with pytest.raises(AlertDeliveryError) as caught:
-        channel.send(alert_factory(), idempotency_key="k")
-    assert caught.value.retryable is False
-    assert "email_subject.txt.j2" in str(caught.value)
-    assert smtp_server.inbox.messages == []
+    (tmp_path / "email_subject.txt.j2").write_text(template)
+    with pytest.raises(AlertConfigError) as caught:
+        build_channel("email", smtp_server.options(template_dir=str(tmp_path)), {})
+    assert expected in str(caught.value)
+    assert "template_dir" in str(caught.value)
 
 
 def test_broken_user_template_is_a_config_error(tmp_path: Path) -> None:
@@ -306,42 +352,34 @@ def test_broken_user_template_is_a_config_error(tmp_path: Path) -> None:
         build_channel("email", options, {})
 
 
+BASE = {"host": "h", "from": "a@b.example", "to": ["c@d.example"]}
+
+
 @pytest.mark.parametrize(
     ("options", "environ", "expected"),
     [
-        ({"from": "a@b.example", "to": ["c@d.example"]}, {}, "'host' is required"),
-        ({"host": "h", "from": "a@b.example"}, {}, "'to' is required"),
+        ({**BASE, "host": None}, {}, "'host' is required"),
+        ({**BASE, "to": []}, {}, "'to' is required"),
+        ({**BASE, "to": ["c@d.example", "desk"]}, {}, "'to': 'desk' is not an email"),
+        ({**BASE, "from": "defwatch"}, {}, "'from': 'defwatch' is not an email"),
+        ({**BASE, "security": "ssl"}, {}, "'security' must be one of"),
+        ({**BASE, "port": 70000}, {}, "'port'"),
+        ({**BASE, "timeout_s": 0}, {}, "'timeout_s' must be greater than 0"),
         (
-            {
-                "host": "h",
-                "from": "a@b.example",
-                "to": ["c@d.example"],
-                "security": "ssl",
-            },
-            {},
-            "'security'",
-        ),
-        (
-            {
-                "host": "h",
-                "from": "a@b.example",
-                "to": ["c@d.example"],
-                "username": "u",
-                "password_env": "PW",
-            },
+            {**BASE, "username": "u", "password_env": "PW"},
             {},
             "PW (named by option 'password_env')",
         ),
+        ({**BASE, "username": "u"}, {}, "option 'password_env' is required"),
         (
-            {
-                "host": "h",
-                "from": "a@b.example",
-                "to": ["c@d.example"],
-                "username": "u",
-                "security": "none",
-            },
+            {**BASE, "username": "u", "password_env": "PW", "security": "none"},
+            {"PW": "x"},
+            "unencrypted",
+        ),
+        (
+            {**BASE, "template_dir": "/nonexistent/t"},
             {},
-            "password_env",
+            "'template_dir' is not a directory",
         ),
     ],
 )
@@ -351,3 +389,33 @@ def test_bad_options_name_the_option(
     with pytest.raises(AlertConfigError) as caught:
         build_channel("email", options, environ)
     assert expected in str(caught.value)
+
+
+def test_non_http_article_url_is_not_a_link(
+    make_channel: Any, smtp_server: Any, alert_factory: Factory
+) -> None:
+    alert = alert_factory(url="javascript:alert(1)", diff_url="data:text/html,<b>x</b>")
+    make_channel("email", smtp_server.options(), {}).send(alert, idempotency_key="k")
+    _, html = _parts(smtp_server.inbox.messages[0])
+    assert 'href="#"' in html
+    assert 'href="javascript' not in html
+    assert 'href="data:' not in html
+
+
+def test_display_names_stay_in_headers_and_bare_addresses_go_to_the_envelope(
+    make_channel: Any, smtp_server: Any, alert_factory: Factory
+) -> None:
+    options = smtp_server.options(
+        **{
+            "from": "defwatch <alerts@watch.example>",
+            "to": ["Desk <desk@watch.example>"],
+        }
+    )
+    make_channel("email", options, {}).send(alert_factory(), idempotency_key="k")
+    [message] = smtp_server.inbox.messages
+    assert message["From"] == "defwatch <alerts@watch.example>"
+    assert message["To"] == "Desk <desk@watch.example>"
+    assert message["Message-ID"].endswith("@watch.example>")
+    assert smtp_server.inbox.envelopes == [
+        ("alerts@watch.example", ["desk@watch.example"])
+    ]

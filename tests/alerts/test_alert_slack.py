@@ -157,11 +157,10 @@ def test_scraped_text_cannot_mention_link_or_script(
         joined = "\n".join(_texts(payload))
         assert "&lt;!channel&gt;" in joined
         assert "{{ 7*7 }}" in joined
-        assert all(
-            block["text"]["type"] == "plain_text"
-            for block in payload["blocks"]
-            if block["type"] == "header"
-        )
+        for block in payload["blocks"]:
+            if block["type"] == "header":
+                assert block["text"]["type"] == "plain_text"
+                assert "<!channel>" not in block["text"]["text"]
 
 
 def test_identity_options_are_sent(
@@ -301,3 +300,14 @@ def test_bad_options_name_the_option(
         build_channel("slack", options, environ)
     assert expected in str(caught.value)
     assert "hooks.slack" not in str(caught.value)
+
+
+def test_non_http_urls_are_not_linked(
+    slack: SlackChannel, receiver: Any, alert_factory: Factory
+) -> None:
+    slack.send(
+        alert_factory(url="javascript:alert(1)", diff_url=None), idempotency_key="k"
+    )
+    joined = "\n".join(_texts(receiver.requests[0].json()))
+    assert "<javascript" not in joined
+    assert "Open article" in joined
