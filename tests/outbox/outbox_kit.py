@@ -178,12 +178,15 @@ class HttpReceiver:
                     reply = receiver.plan.pop(0) if receiver.plan else Reply()
                 receiver._held.wait(30)
                 payload = reply.body.encode()
-                self.send_response(reply.status)
-                for name, value in reply.headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(reply.status)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the sender gave up (timed out, or was killed) before the answer
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
