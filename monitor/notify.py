@@ -202,34 +202,50 @@ class _Sweep:
             ):
                 return  # another sender took it first
             delivery = session.get_one(Delivery, delivery_id)
-            change = session.get_one(Change, delivery.change_id)
-            alert = build_alert(session, change, self.config.web_base_url)
             channel, key = delivery.channel, delivery.idempotency_key
-        failure = self.attempt(
-            channel, lambda c: c.send(alert, idempotency_key=key), key
-        )
-        self.record([delivery_id], failure)
+            change_ids = [delivery.change_id]
+        alerts = self.load(change_ids, [delivery_id])
+        if alerts is not None:
+            (alert,) = alerts
+            failure = self.attempt(
+                channel, lambda c: c.send(alert, idempotency_key=key), key
+            )
+            self.record([delivery_id], failure)
 
     def digest(self, channel: str, period: str) -> None:
         with session_scope(self.factory) as session:
             ids = claim_digest(
                 session, channel, period, self.sender, self.now, self.lease
             )
-            rows = owned(session, ids, self.sender)
-            changes = sorted(
-                (session.get_one(Change, row.change_id) for row in rows),
-                key=lambda c: (c.detected_at, c.id),
-            )
-            alerts = [
-                build_alert(session, c, self.config.web_base_url) for c in changes
-            ]
+            change_ids = [row.change_id for row in owned(session, ids, self.sender)]
         if not ids:
             return
-        key = digest_key(channel, period, (a.change_id for a in alerts))
-        failure = self.attempt(
-            channel, lambda c: c.send_digest(alerts, idempotency_key=key), key
-        )
-        self.record(ids, failure)
+        alerts = self.load(change_ids, ids)
+        if alerts is not None:
+            key = digest_key(channel, period, change_ids)
+            failure = self.attempt(
+                channel, lambda c: c.send_digest(alerts, idempotency_key=key), key
+            )
+            self.record(ids, failure)
+
+    def load(
+        self, change_ids: Sequence[int], delivery_ids: Sequence[int]
+    ) -> list[ChangeAlert] | None:
+        """The alerts of these changes, oldest first; None (deliveries failed) if unreadable."""
+        try:
+            with session_scope(self.factory) as session:
+                changes = sorted(
+                    (session.get_one(Change, i) for i in change_ids),
+                    key=lambda c: (c.detected_at, c.id),
+                )
+                return [
+                    build_alert(session, c, self.config.web_base_url) for c in changes
+                ]
+        except Exception as exc:  # one broken row must not block the whole outbox
+            logger.exception("cannot build the alert of change(s) %s", change_ids)
+            error = f"cannot build the alert: {type(exc).__name__}: {exc}"
+            self.record(delivery_ids, _Failure(error, retryable=True))
+            return None
 
     def attempt(
         self, name: str, send: Callable[[AlertChannel], None], key: str
@@ -250,13 +266,16 @@ class _Sweep:
             )
         except AlertConfigError as exc:
             return _Failure(redact(f"{name}: {exc}", self.secrets), retryable=False)
-        except (
-            Exception
-        ) as exc:  # a bug in a channel must not stop the other deliveries
-            logger.exception("alert channel %s crashed on %s", name, key)
-            text = f"{name}: unexpected {type(exc).__name__}: {exc}"
+        # a bug in a channel must not stop the other deliveries; its text may hold a secret,
+        # so the traceback is logged at debug level only
+        except Exception as exc:
+            text = redact(
+                f"{name}: unexpected {type(exc).__name__}: {exc}", self.secrets
+            )
+            logger.error("alert channel crashed on %s: %s", key, text)
+            logger.debug("traceback of the crash", exc_info=True)
             self.down.add(name)
-            return _Failure(redact(text, self.secrets), retryable=True)
+            return _Failure(text, retryable=True)
         return None
 
     def record(self, ids: Sequence[int], failure: _Failure | None) -> None:
