@@ -24,6 +24,7 @@ Guarantee (at-least-once delivery, duplicates only under one idempotency key):
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -267,13 +268,14 @@ class _Sweep:
         except AlertConfigError as exc:
             return _Failure(redact(f"{name}: {exc}", self.secrets), retryable=False)
         # a bug in a channel must not stop the other deliveries; its text may hold a secret,
-        # so the traceback is logged at debug level only
-        except Exception as exc:
+        # so the traceback is logged redacted, at debug level
+        except Exception as exc:  # noqa: BLE001 (logged below, redacted)
             text = redact(
                 f"{name}: unexpected {type(exc).__name__}: {exc}", self.secrets
             )
             logger.error("alert channel crashed on %s: %s", key, text)
-            logger.debug("traceback of the crash", exc_info=True)
+            trace = "".join(traceback.format_exception(exc))
+            logger.debug("traceback of the crash: %s", redact(trace, self.secrets))
             self.down.add(name)
             return _Failure(text, retryable=True)
         return None

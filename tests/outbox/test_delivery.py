@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,10 +19,11 @@ from outbox_kit import (
     wait_until,
 )
 
+from alerts import AlertChannel, ChangeAlert
 from monitor.config import AppConfig, ChannelConfig
 from monitor.db import session_scope
 from monitor.models import Delivery
-from monitor.notify import channel_factory, send_pending
+from monitor.notify import channel_factory, channel_secrets, send_pending
 
 
 def webhook_config(receiver: HttpReceiver, max_attempts: int = 8) -> AppConfig:
@@ -197,3 +200,51 @@ def test_a_sending_row_is_taken_over_only_after_its_lease(
     (delivery,) = store.deliveries()
     assert (delivery.status, delivery.attempts) == ("sent", 2)
     assert receiver.requests[0].headers["idempotency-key"] == delivery.idempotency_key
+
+
+class CrashingChannel(AlertChannel):
+    """A third-party channel with a bug: it raises something that is not an AlertError."""
+
+    kind = "crashing"
+
+    @classmethod
+    def from_options(
+        cls, options: Mapping[str, object], environ: Mapping[str, str]
+    ) -> CrashingChannel:
+        return cls()
+
+    def send(self, alert: ChangeAlert, *, idempotency_key: str) -> None:
+        raise RuntimeError("token=s3cr3t-value leaked by a buggy plugin")
+
+
+def test_a_crashing_channel_neither_stops_the_others_nor_leaks_its_secret(
+    store: Store, receiver: HttpReceiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = AppConfig(
+        channels=(
+            ChannelConfig(
+                name="buggy", kind="crashing", options={"token_env": "TOKEN"}
+            ),
+            ChannelConfig(
+                name="hook", kind="webhook", options={"url": receiver.url("/hook")}
+            ),
+        )
+    )
+    store.record_edit(config, "a", "Frigate delayed", BEFORE, AFTER)
+    environ = {"TOKEN": "s3cr3t-value"}
+    real = channel_factory(environ)
+
+    def make(channel: ChannelConfig) -> AlertChannel:
+        return CrashingChannel() if channel.kind == "crashing" else real(channel)
+
+    caplog.set_level(logging.DEBUG)
+    report = send_pending(
+        store.factory, config, make, secrets=channel_secrets(config.channels, environ)
+    )
+
+    assert (report.sent, report.retrying) == (1, 1)
+    buggy, hook = store.deliveries()
+    assert (buggy.channel, buggy.status, hook.status) == ("buggy", "pending", "sent")
+    assert "RuntimeError" in (buggy.last_error or "")
+    assert "Traceback" in caplog.text  # the bug can be found...
+    assert "s3cr3t" not in (buggy.last_error or "") and "s3cr3t" not in caplog.text
