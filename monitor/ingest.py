@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -19,7 +19,14 @@ from crawler.cleaning import CLEANER_VERSION, CleanArticle, clean_html
 from crawler.items import ArticleItem, PageEventItem
 from monitor.config import ChannelConfig
 from monitor.db import session_scope
-from monitor.diffing import ArticleContent, ChangeReport, diff_contents, fingerprint
+from monitor.diffing import (
+    AlertPolicy,
+    ArticleContent,
+    ChangeReport,
+    diff_contents,
+    fingerprint,
+    should_alert,
+)
 from monitor.models import Article, ArticleUrl, Change, CrawlIssue, Source, Version
 from monitor.outbox import queue_deliveries
 from monitor.schedule import next_check_at
@@ -52,25 +59,11 @@ class AlertRules:
     channels: tuple[ChannelConfig, ...] = ()
     alert_on_new: bool = False
     alert_on_removed: bool = True
-    source_modes: Mapping[str, tuple[str, int]] = field(
-        default_factory=dict
-    )  # name -> mode, words
-    min_significance: Mapping[str, float] = field(
-        default_factory=dict
-    )  # name -> least ChangeReport.significance that alerts
+    policies: Mapping[str, AlertPolicy] = field(default_factory=dict)  # by source name
 
     def wants(self, source: str, report: ChangeReport) -> bool:
-        """True when this edit passes the source's alert threshold."""
-        mode, min_words = self.source_modes.get(source, ("any", 0))
-        if report.is_empty:
-            return False
-        if report.significance < self.min_significance.get(source, 0.0):
-            return False
-        if mode == "headline_only":
-            return "headline" in report.kinds
-        if mode == "min_words":
-            return report.words_added + report.words_removed >= min_words
-        return True
+        """True when this change passes the source's alert policy."""
+        return should_alert(report, self.policies.get(source, AlertPolicy()))
 
 
 def content_from(article: CleanArticle) -> ArticleContent:
@@ -222,6 +215,7 @@ class Recorder:
             return "new_version"
         new_hash = fingerprint(new)
         if new_hash == previous.content_hash:
+            self._metadata_change(session, article, previous, item)
             return "unchanged"
         old = self._previous_content(session, previous, item.url)
         if fingerprint(old) == new_hash:
@@ -256,6 +250,32 @@ class Recorder:
         )
         article.title = new.title
         return "new_version"
+
+    def _metadata_change(
+        self, session: Session, article: Article, previous: Version, item: ArticleItem
+    ) -> None:
+        """dateModified moved but the text is the same: record it once, alert only if asked."""
+        modified = item.article.modified_at
+        if not modified or modified == previous.modified_at:
+            return
+        key = f"meta:{previous.id}:{modified}"[:100]
+        if session.scalar(select(Change.id).where(Change.event_key == key)) is not None:
+            return
+        old = content_of(session, previous)
+        report = diff_contents(old, replace(old, modified_at=modified))
+        self._change(
+            session,
+            article,
+            previous,
+            previous,
+            kind=report.kind,
+            summary=report.summary,
+            report=report,
+            alert=self._rules.wants(item.source, report),
+            event_key=key,
+            text=old.text,
+            now=item.fetched_at,
+        )
 
     def _previous_content(
         self, session: Session, previous: Version, url: str
@@ -394,7 +414,7 @@ class Recorder:
             significance=report.significance if report else 0.0,
             words_added=report.words_added if report else 0,
             words_removed=report.words_removed if report else 0,
-            report={"unified": report.unified} if report else {},
+            report=report.to_dict() if report else {},
             is_alerted=alert,
             detected_at=now,
         )

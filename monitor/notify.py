@@ -50,6 +50,7 @@ from monitor.claims import (
 )
 from monitor.config import AppConfig, ChannelConfig
 from monitor.db import session_scope
+from monitor.diffing import ChangeReport, render_html
 from monitor.models import Article, Change, Delivery, Source
 from monitor.outbox import configured_channels, digest_key
 from monitor.store import change_version_numbers
@@ -76,6 +77,9 @@ def build_alert(session: Session, change: Change, base_url: str | None) -> Chang
     numbers = change_version_numbers(session, change)
     diff_url = f"{base_url.rstrip('/')}/changes/{change.id}" if base_url else None
     report = change.report or {}
+    diff_html = (
+        render_html(ChangeReport.from_dict(report)) if report.get("schema") else ""
+    )
     return ChangeAlert(
         change_id=change.id,
         source=source.name,
@@ -88,7 +92,7 @@ def build_alert(session: Session, change: Change, base_url: str | None) -> Chang
         from_version=numbers.from_number,
         to_version=numbers.to_number,
         diff_text=str(report.get("unified", "")),
-        diff_html=str(report.get("html", "")),
+        diff_html=diff_html,
         significance=change.significance,
         words_added=change.words_added,
         words_removed=change.words_removed,

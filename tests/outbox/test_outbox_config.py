@@ -49,7 +49,7 @@ def test_digest_keys_reach_the_channel_and_other_options_pass_through(
         "template_dir": "mytemplates",
         "host": "smtp.example.org",
     }
-    assert config.sources[0].alert_min_significance == 0.05
+    assert config.sources[0].alert_policy.min_significance == 0.05
     assert config.delivery_lease_s == 120
 
 
@@ -66,7 +66,6 @@ def test_digest_keys_reach_the_channel_and_other_options_pass_through(
             {},
             "digest_hour: must be a whole hour",
         ),
-        ({}, {"alert_min_significance": 5}, "alert_min_significance: is the share"),
     ],
 )
 def test_bad_values_name_the_key(
