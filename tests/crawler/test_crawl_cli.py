@@ -1,0 +1,72 @@
+"""``scrapy crawl news -a url=...`` from the repository root, as a user would run it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CRAWL_DEADLINE_SECONDS, ROOT, subprocess_env
+from crawler_site import SiteState
+
+pytestmark = pytest.mark.slow
+
+ARTICLE = "/2024/05/15/hypersonic-missile-test-reported"
+
+
+def test_scrapy_crawl_news_with_a_url_writes_the_article(
+    site: SiteState, tmp_path: Path
+) -> None:
+    output = tmp_path / "out.jsonl"
+    command = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "news",
+        "-a",
+        f"url={site.base}{ARTICLE}?utm_source=newsletter",
+        "-a",
+        "source=fixture-cli",
+        "-o",
+        str(output),
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+    ]
+    done = subprocess.run(
+        command,
+        cwd=ROOT,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=CRAWL_DEADLINE_SECONDS,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    (item,) = [
+        json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()
+    ]
+    assert item["source"] == "fixture-cli"
+    assert item["url"] == f"{site.base}{ARTICLE}"
+    assert (
+        item["article"]["title"]
+        == "Hypersonic missile test reported by defence officials"
+    )
+    assert item["is_relevant"] is True
+    assert "<h1>Hypersonic missile test reported" in item["raw_html"]
+    assert site.headers_for(ARTICLE)[0]["user-agent"].startswith("defwatch/0.1")
+
+
+def test_scrapy_crawl_news_without_a_source_fails_clearly(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news"],
+        cwd=ROOT,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=CRAWL_DEADLINE_SECONDS,
+        check=False,
+    )
+    assert "nothing to crawl" in done.stderr
