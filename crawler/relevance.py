@@ -10,12 +10,14 @@ Formula. For each lexicon term t of weight w_t, with n_t its matches in the body
 
     raw   = sum_t  w_t * (3 * [t in title] + 2 * [t in standfirst] + log2(1 + n_t))
     score = breadth * (1 - exp(-raw / SCALE))          SCALE = 10
-    breadth = 1 when two or more distinct terms matched, 0.5 when only one did
+    breadth = min(1, (strong + 0.5 * weak) / 3)
+        strong / weak = how many distinct terms of weight >= 2 / < 2 matched
 
 So the title counts three times and the standfirst twice; repeating a term in the body gives
-diminishing returns (1, 1.58, 2, 2.32... for 1, 2, 3, 4 mentions); the score saturates towards 1
-and one term alone (a football article's "defence") can never reach the default threshold (0.5).
-A defence story with "missile" in the title and a few military terms in the body scores > 0.8.
+diminishing returns (1, 1.58, 2, 2.32... for 1, 2, 3, 4 mentions); the score saturates towards 1;
+and breadth asks for several different defence terms, so a football report that says "defence"
+ten times (plus "security" once) stays well under the default threshold (0.5), while a defence
+story with "missile" in the title and a few military terms in the body scores over 0.8.
 
 Matching: whole words (a letter or digit never touches the match), a plain plural ("s"/"es")
 allowed, spaces and hyphens interchangeable inside multi-word terms. A term written entirely in
@@ -36,7 +38,9 @@ SCALE = 10.0
 DEFAULT_THRESHOLD = 0.5
 _TITLE_WEIGHT = 3.0
 _STANDFIRST_WEIGHT = 2.0
-_SINGLE_TERM_BREADTH = 0.5
+_STRONG_WEIGHT = 2.0  # terms at least this heavy count fully towards breadth
+_WEAK_BREADTH = 0.5  # what a lighter, more ambiguous term counts towards breadth
+_FULL_BREADTH_TERMS = 3.0  # distinct strong terms for full breadth
 
 # The default lexicon: weight 3 for words that almost only occur in defence news, 2 for strong
 # but broader ones, 1 for words that are often used outside defence ("security", "border").
@@ -209,6 +213,7 @@ def score_relevance(article: CleanArticle, lexicon: RelevanceLexicon) -> Relevan
     standfirst = "\n".join(article.standfirst)
     body = "\n".join(article.body)
     contributions: list[tuple[float, str]] = []
+    breadth_points = 0.0
     for term, weight, pattern in lexicon.matches():
         in_title = _TITLE_WEIGHT if pattern.search(title) else 0.0
         in_standfirst = _STANDFIRST_WEIGHT if pattern.search(standfirst) else 0.0
@@ -216,10 +221,11 @@ def score_relevance(article: CleanArticle, lexicon: RelevanceLexicon) -> Relevan
         points = in_title + in_standfirst + math.log2(1 + body_hits)
         if points > 0:
             contributions.append((weight * points, term))
+            breadth_points += 1.0 if weight >= _STRONG_WEIGHT else _WEAK_BREADTH
     contributions.sort(key=lambda row: (-row[0], row[1]))
     raw = sum(value for value, _ in contributions)
-    breadth = 1.0 if len(contributions) >= 2 else _SINGLE_TERM_BREADTH
-    score = breadth * (1.0 - math.exp(-raw / SCALE)) if contributions else 0.0
+    breadth = min(1.0, breadth_points / _FULL_BREADTH_TERMS)
+    score = breadth * (1.0 - math.exp(-raw / SCALE))
     return Relevance(
         score=round(score, 4), terms=tuple(term for _, term in contributions)
     )
