@@ -59,5 +59,5 @@ def test_invalid_pattern_names_the_source_and_field() -> None:
     spec = SourceSpec(
         name="bad", feeds=("https://x.example/rss",), deny_patterns=("([",)
     )
-    with pytest.raises(SourceConfigError, match="'bad'.*deny_patterns"):
+    with pytest.raises(SourceConfigError, match=r"'bad'.*deny_patterns"):
         LinkRules.for_source(spec)
