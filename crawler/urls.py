@@ -174,6 +174,11 @@ _DATE = re.compile(
 )
 # A numeric id of five or more digits in the path or in a query value: /article/3245678, ?id=12345
 _NUMERIC_ID = re.compile(r"(?:^|[/=_.-])\d{5,}(?:$|[/&_.-])")
+# An opaque article id as the last segment: BBC "/news/articles/c4ngk0e1jv4o", 8+ letters and
+# digits mixed (a plain word or number is not one).
+_OPAQUE_ID = re.compile(
+    r"^(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{8,}$", re.IGNORECASE
+)
 _SCHEMES = frozenset({"http", "https"})
 
 
@@ -266,4 +271,6 @@ def looks_like_article(url: str) -> bool:
         return True  # /news/some-long-slug/2
     if _DATE.search(path + "/"):
         return bool(segments) and not _DATE.fullmatch("/" + "/".join(segments) + "/")
+    if len(segments) >= 2 and _OPAQUE_ID.match(segments[-1]):
+        return True
     return bool(_NUMERIC_ID.search(path) or _NUMERIC_ID.search(parts.query))

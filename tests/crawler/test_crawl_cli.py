@@ -14,9 +14,10 @@ from crawler_site import SiteState
 pytestmark = pytest.mark.slow
 
 ARTICLE = "/2024/05/15/hypersonic-missile-test-reported"
+FOOTBALL = "/2024/05/13/football-club-wins-league-final"
 
 
-def test_scrapy_crawl_news_with_a_url_writes_the_article(
+def test_scrapy_crawl_news_with_urls_writes_the_articles(
     site: SiteState, tmp_path: Path
 ) -> None:
     output = tmp_path / "out.jsonl"
@@ -27,9 +28,11 @@ def test_scrapy_crawl_news_with_a_url_writes_the_article(
         "crawl",
         "news",
         "-a",
-        f"url={site.base}{ARTICLE}?utm_source=newsletter",
+        f"url={site.base}{ARTICLE}?utm_source=newsletter,{site.base}{FOOTBALL}",
         "-a",
         "source=fixture-cli",
+        "-a",
+        "all_relevant=yes",
         "-o",
         str(output),
         "-s",
@@ -69,4 +72,5 @@ def test_scrapy_crawl_news_without_a_source_fails_clearly(tmp_path: Path) -> Non
         timeout=CRAWL_DEADLINE_SECONDS,
         check=False,
     )
+    assert done.returncode != 0
     assert "nothing to crawl" in done.stderr
