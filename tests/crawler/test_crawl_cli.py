@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CRAWL_DEADLINE_SECONDS, ROOT, subprocess_env
-from crawler_site import SiteState
+
+from tests.crawler.crawl_runner import CRAWL_DEADLINE_SECONDS, ROOT, subprocess_env
+from tests.crawler.crawler_site import SiteState
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,9 @@ import hashlib
 from typing import Any
 
 import pytest
-from conftest import CrawlResult, run_crawl
-from crawler_site import SiteState
+
+from tests.crawler.crawl_runner import CrawlResult, run_crawl
+from tests.crawler.crawler_site import SiteState
 
 pytestmark = pytest.mark.slow
 

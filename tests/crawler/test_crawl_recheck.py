@@ -10,8 +10,9 @@ import socket
 from typing import Any
 
 import pytest
-from conftest import CrawlResult, run_crawl
-from crawler_site import ETAG, LAST_MODIFIED, SiteState
+
+from tests.crawler.crawl_runner import CrawlResult, run_crawl
+from tests.crawler.crawler_site import ETAG, LAST_MODIFIED, SiteState
 
 pytestmark = pytest.mark.slow
 
