@@ -94,7 +94,9 @@ DEFAULT_TERMS: Mapping[str, float] = {
     "fighter jet": 3,
     "stealth fighter": 3,
     "bomber": 2,
-    "drone": 1.5,
+    "drone": 1,  # also photography drones and a music genre
+    "drone strike": 3,
+    "military drone": 3,
     "UAV": 2,
     "artillery": 3,
     "howitzer": 3,
@@ -105,7 +107,7 @@ DEFAULT_TERMS: Mapping[str, float] = {
     "air defense": 3,
     "missile defence": 3,
     "missile defense": 3,
-    "radar": 1.5,
+    "radar": 1,
     "munitions": 3,
     "ammunition": 2,
     "weapons": 1.5,
@@ -120,28 +122,36 @@ DEFAULT_TERMS: Mapping[str, float] = {
     "military exercise": 3,
     "war games": 3,
     "drills": 1.5,
-    "deployment": 1.5,
+    "troop deployment": 3,  # bare "deployment" is mostly software
+    "military deployment": 3,
     "airstrike": 3,
     "air strike": 3,
-    "combat": 2,
-    "warfare": 3,
-    "invasion": 2,
+    "combat": 1,  # also video games
+    "combat aircraft": 3,
+    "combat troops": 3,
+    "warfare": 2,
+    "naval warfare": 3,
+    "electronic warfare": 3,
+    "invasion": 1.5,
     "ceasefire": 2,
-    "deterrence": 3,
-    "deterrent": 2,
+    "deterrence": 2,  # also home-security marketing
+    "nuclear deterrent": 3,
+    "deterrent": 1,
     "counterterrorism": 2,
     "insurgents": 2,
     "militants": 1.5,
     "geopolitical": 1,
     "national security": 2,
     "security": 1,
-    "intelligence": 1,
+    "military intelligence": 3,  # bare "intelligence" is mostly artificial intelligence
+    "intelligence agency": 2,
+    "intelligence services": 2,
     "espionage": 2,
-    "cyberattack": 2,
+    "cyberattack": 1,
     "territorial dispute": 2,
     "South China Sea": 2,
     "Taiwan Strait": 2,
-    "sovereignty": 1,
+    "sovereignty": 0.5,
     "border": 0.5,
 }
 
@@ -152,6 +162,15 @@ class Relevance:
 
     score: float
     terms: tuple[str, ...]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _first_word(term: str) -> str:
+    """The term's first word in lower case: a cheap pre-check before running its pattern."""
+    found = _WORD.search(term)
+    return found.group(0).lower() if found else ""
 
 
 def _term_pattern(term: str) -> re.Pattern[str]:
@@ -167,7 +186,7 @@ class RelevanceLexicon:
 
     terms: Mapping[str, float]
     threshold: float = DEFAULT_THRESHOLD
-    _patterns: tuple[tuple[str, float, re.Pattern[str]], ...] = field(
+    _patterns: tuple[tuple[str, float, re.Pattern[str], str], ...] = field(
         init=False, repr=False, compare=False
     )
 
@@ -177,7 +196,7 @@ class RelevanceLexicon:
                 f"relevance threshold must be within [0, 1], got {self.threshold}"
             )
         patterns = tuple(
-            (term, float(weight), _term_pattern(term))
+            (term, float(weight), _term_pattern(term), _first_word(term))
             for term, weight in self.terms.items()
             if weight > 0 and term.strip()
         )
@@ -202,9 +221,15 @@ class RelevanceLexicon:
         """True when the score reaches the threshold."""
         return relevance.score >= self.threshold
 
-    def matches(self) -> tuple[tuple[str, float, re.Pattern[str]], ...]:
-        """(term, weight, compiled pattern) for every term."""
+    def matches(self) -> tuple[tuple[str, float, re.Pattern[str], str], ...]:
+        """(term, weight, compiled pattern, first word in lower case) for every term."""
         return self._patterns
+
+
+def _may_occur(first_word: str, words: set[str]) -> bool:
+    return (
+        first_word in words or f"{first_word}s" in words or f"{first_word}es" in words
+    )
 
 
 def score_relevance(article: CleanArticle, lexicon: RelevanceLexicon) -> Relevance:
@@ -214,7 +239,11 @@ def score_relevance(article: CleanArticle, lexicon: RelevanceLexicon) -> Relevan
     body = "\n".join(article.body)
     contributions: list[tuple[float, str]] = []
     breadth_points = 0.0
-    for term, weight, pattern in lexicon.matches():
+    # Words of the whole text, so that only terms whose first word occurs run their regex.
+    words = set(_WORD.findall(f"{title}\n{standfirst}\n{body}".lower()))
+    for term, weight, pattern, first in lexicon.matches():
+        if not _may_occur(first, words):
+            continue
         in_title = _TITLE_WEIGHT if pattern.search(title) else 0.0
         in_standfirst = _STANDFIRST_WEIGHT if pattern.search(standfirst) else 0.0
         body_hits = sum(1 for _ in pattern.finditer(body))

@@ -59,9 +59,10 @@ TRACKING_PARAMS = frozenset(
 # Parameter-name prefixes with the same meaning (utm_source, utm_medium, pk_campaign, hsa_ad...).
 TRACKING_PREFIXES = ("utm_", "pk_", "hsa_", "at_", "ns_", "mtm_", "_hs")
 
-# Path segments of pages that list or describe articles rather than being one; never followed by
-# the default heuristic (a source's own article_patterns still take precedence when given).
-NON_ARTICLE_SEGMENTS = frozenset(
+# Hub pages: "/tag/<name>", "/author/<name>", "/section/<name>" list articles. A hub word ends the
+# path or is followed by one name only; deeper paths below a hub ("/sections/health/2022/11/09/
+# 1135211525/slug" at NPR) can be articles and go on to the article test.
+HUB_SEGMENTS = frozenset(
     {
         "tag",
         "tags",
@@ -75,6 +76,23 @@ NON_ARTICLE_SEGMENTS = frozenset(
         "section",
         "sections",
         "search",
+        "feed",
+        "feeds",
+        "rss",
+    }
+)
+# Site pages that are never articles when they end the path ("/about", "/account/login").
+SITE_PAGE_SEGMENTS = frozenset(
+    {
+        "about",
+        "about-us",
+        "contact",
+        "contact-us",
+        "privacy",
+        "privacy-policy",
+        "terms",
+        "cookies",
+        "cookie-policy",
         "login",
         "logout",
         "signin",
@@ -87,32 +105,18 @@ NON_ARTICLE_SEGMENTS = frozenset(
         "my-account",
         "newsletter",
         "newsletters",
-        "about",
-        "about-us",
-        "contact",
-        "contact-us",
-        "privacy",
-        "privacy-policy",
-        "terms",
-        "cookies",
-        "cookie-policy",
-        "feed",
-        "feeds",
-        "rss",
-        "page",  # pagination: /news/page/2
-        "amp",  # AMP copies duplicate the canonical article
-        "print",  # print copies, ditto
-        "wp-admin",
-        "wp-login.php",
-        "cdn-cgi",
-        "share",
-        "events",
+        "advertise",
         "jobs",
         "careers",
-        "advertise",
         "shop",
+        "events",
+        "share",
+        "amp",  # AMP copies duplicate the canonical article
+        "print",  # print copies, ditto
     }
 )
+# Never article pages wherever they appear.
+ADMIN_SEGMENTS = frozenset({"wp-admin", "wp-login.php", "cdn-cgi", "wp-json"})
 # File types that are never article pages.
 NON_ARTICLE_EXTENSIONS = frozenset(
     {
@@ -250,12 +254,23 @@ def is_excluded_page(url: str) -> bool:
     segments = [s for s in parts.path.lower().split("/") if s]
     if not segments and not parts.query:
         return True
-    if any(s in NON_ARTICLE_SEGMENTS for s in segments):
+    if _is_hub_or_site_page(segments):
         return True
     if segments and "." in segments[-1]:
         extension = segments[-1].rsplit(".", 1)[1]
         return extension in NON_ARTICLE_EXTENSIONS
     return False
+
+
+def _is_hub_or_site_page(segments: list[str]) -> bool:
+    if not segments:
+        return False
+    if segments[-1] in SITE_PAGE_SEGMENTS or any(s in ADMIN_SEGMENTS for s in segments):
+        return True
+    if any(s in HUB_SEGMENTS for s in segments[-2:]):
+        return True
+    # pagination: /news/page/2
+    return len(segments) >= 2 and segments[-2] == "page" and segments[-1].isdigit()
 
 
 def looks_like_article(url: str) -> bool:
