@@ -29,11 +29,12 @@ from crawler.errors import CrawlerError
 # Feed entry children that carry a date, best "changed" hint first.
 _FEED_DATE_TAGS = ("updated", "modified", "date", "pubDate", "published", "issued")
 _GZIP_MAGIC = b"\x1f\x8b"
+_FEED_ROOTS = frozenset({"rss", "feed", "RDF"})  # RSS 0.9x/2.0, Atom, RSS 1.0
 _LINK_SCHEMES_SKIPPED = ("javascript:", "mailto:", "tel:", "data:", "#")
 
 
 class DiscoveryBodyError(CrawlerError):
-    """A feed or sitemap body could not be read (bad gzip, over the size limit)."""
+    """A feed or sitemap body could not be read (not a feed, bad gzip, over the size limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,12 @@ def _parse_xml(body: bytes) -> lxml.etree._Element | None:
     except lxml.etree.XMLSyntaxError:
         return None
     return root
+
+
+def _describe_root(root: lxml.etree._Element | None) -> str:
+    if root is None:
+        return "no XML found"
+    return f"its root element is <{_local(root) or '?'}>"
 
 
 def _local(element: lxml.etree._Element) -> str:
@@ -110,10 +117,13 @@ def _parse_date(text: str) -> datetime | None:
 
 
 def parse_feed(body: bytes, base_url: str) -> tuple[Candidate, ...]:
-    """The entry links of an RSS or Atom feed, in feed order, with updated/pubDate as the hint."""
+    """The entry links of an RSS or Atom feed, in feed order, with updated/pubDate as the hint.
+
+    Raises DiscoveryBodyError when the body is not a feed at all (an HTML page, an error page).
+    """
     root = _parse_xml(body)
-    if root is None:
-        return ()
+    if root is None or _local(root) not in _FEED_ROOTS:
+        raise DiscoveryBodyError(f"not an RSS or Atom feed ({_describe_root(root)})")
     found: list[Candidate] = []
     for entry in root.iter():
         if _local(entry) not in ("item", "entry"):
@@ -145,10 +155,13 @@ def _entry_link(entry: lxml.etree._Element) -> str:
 
 
 def parse_sitemap(body: bytes, base_url: str) -> SitemapContent:
-    """A sitemap index's sitemaps, or a urlset's pages with lastmod (else news date) as the hint."""
+    """A sitemap index's sitemaps, or a urlset's pages with lastmod (else news date) as the hint.
+
+    Raises DiscoveryBodyError when the body is not a sitemap.
+    """
     root = _parse_xml(body)
-    if root is None:
-        return SitemapContent()
+    if root is None or _local(root) not in ("urlset", "sitemapindex"):
+        raise DiscoveryBodyError(f"not an XML sitemap ({_describe_root(root)})")
     if _local(root) == "sitemapindex":
         sitemaps = [
             Candidate(

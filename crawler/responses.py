@@ -260,6 +260,22 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
+def discovery_event(
+    source: str, kind: Any, url: str, status: int | None, message: str
+) -> PageEventItem:
+    """The error event of a feed, sitemap or listing page that could not be fetched or read."""
+    return PageEventItem(
+        source=source,
+        url=strip_tracking(url),
+        requested_url=url,
+        fetched_at=_now(),
+        outcome="error",
+        http_status=status,
+        message=f"cannot read {kind}: {message}",
+        page_kind=kind,
+    )
+
+
 def failure_event(exc: BaseException, request: Any, source: str) -> PageEventItem:
     """The error event for a request that produced no usable response."""
     status = exc.response.status if isinstance(exc, HttpError) else None

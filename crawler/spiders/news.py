@@ -32,6 +32,7 @@ from crawler.responses import (
     FetchContext,
     article_item,
     describe_failure,
+    discovery_event,
     failure_event,
     page_event_for,
 )
@@ -121,39 +122,54 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
             candidates = [Candidate(u) for u in spec.article_urls]
             yield from self._article_requests(spec.name, candidates, counted=False)
         for spec in self._sources.values():
-            yield from self._discovery_requests(spec.name, spec.feeds, self.parse_feed)
+            yield from self._discovery_requests(spec.name, spec.feeds, "feed")
+            yield from self._discovery_requests(spec.name, spec.sitemaps, "sitemap")
             yield from self._discovery_requests(
-                spec.name, spec.sitemaps, self.parse_sitemap
-            )
-            yield from self._discovery_requests(
-                spec.name, spec.listing_pages, self.parse_listing
+                spec.name, spec.listing_pages, "listing"
             )
 
     def _discovery_requests(
-        self, source: str, urls: Iterable[str], callback: Any, depth: int = 0
+        self, source: str, urls: Iterable[str], kind: str, depth: int = 0
     ) -> Iterator[Request]:
+        callback = {
+            "feed": self.parse_feed,
+            "sitemap": self.parse_sitemap,
+            "listing": self.parse_listing,
+        }[kind]
         for url in urls:
             yield Request(
                 url,
                 callback=callback,
                 errback=self.discovery_failed,
-                meta={"defwatch_source": source, "defwatch_sitemap_depth": depth},
+                meta={
+                    "defwatch_source": source,
+                    "defwatch_kind": kind,
+                    "defwatch_sitemap_depth": depth,
+                },
             )
 
     # -- discovery ------------------------------------------------------------------------------
 
-    def parse_feed(self, response: Any) -> Iterator[Request]:
+    def parse_feed(self, response: Any) -> Iterator[Any]:
         """Entry links of an RSS or Atom feed, newest first."""
         source = response.meta["defwatch_source"]
-        found = discovery.parse_feed(self._xml_body(response), response.url)
+        try:
+            found = discovery.parse_feed(self._xml_body(response), response.url)
+        except discovery.DiscoveryBodyError as exc:
+            yield self._unreadable(response, exc)
+            return
         self._log_found("feed", response.url, found)
         candidates = discovery.newest_first(self._follow(source, found, listed=True))
         yield from self._article_requests(source, candidates, counted=True)
 
-    def parse_sitemap(self, response: Any) -> Iterator[Request]:
+    def parse_sitemap(self, response: Any) -> Iterator[Any]:
         """Sub-sitemaps of an index, or the article pages of a urlset, newest first."""
         source = response.meta["defwatch_source"]
-        content = discovery.parse_sitemap(self._xml_body(response), response.url)
+        try:
+            content = discovery.parse_sitemap(self._xml_body(response), response.url)
+        except discovery.DiscoveryBodyError as exc:
+            yield self._unreadable(response, exc)
+            return
         depth = response.meta.get("defwatch_sitemap_depth", 0) + 1
         if content.sitemaps:
             if depth > self.settings.getint("DEFWATCH_SITEMAP_MAX_DEPTH", 3):
@@ -164,9 +180,7 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
             inside = [
                 s.url for s in content.sitemaps if self._rules[source].in_domain(s.url)
             ]
-            yield from self._discovery_requests(
-                source, inside, self.parse_sitemap, depth
-            )
+            yield from self._discovery_requests(source, inside, "sitemap", depth)
             return
         self._log_found("sitemap", response.url, content.pages)
         # Google news sitemaps list only articles; a plain sitemap lists every page of the site.
@@ -175,37 +189,48 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
             source, discovery.newest_first(follow), counted=True
         )
 
-    def parse_listing(self, response: Any) -> Iterator[Request]:
+    def parse_listing(self, response: Any) -> Iterator[Any]:
         """Article links on a listing page, in page order."""
         source = response.meta["defwatch_source"]
         if not hasattr(response, "text"):
-            logger.warning("Listing page %s is not text; no links taken", response.url)
+            kind = (
+                response.headers.get("Content-Type", b"").decode("latin-1")
+                or "not text"
+            )
+            yield self._unreadable(response, f"not an HTML page ({kind})")
             return
         found = discovery.parse_listing(response.text, response.url)
         self._log_found("listing page", response.url, found)
         follow = self._follow(source, found, listed=False)
         yield from self._article_requests(source, follow, counted=True)
 
-    def discovery_failed(self, failure: Any) -> None:
-        """A feed, sitemap or listing page could not be fetched: log it, carry on."""
+    def discovery_failed(self, failure: Any) -> Iterator[Any]:
+        """A feed, sitemap or listing page could not be fetched: an error event, crawl goes on."""
         request = failure.request
+        exc = failure.value
         message = describe_failure(
-            failure.value, request.url, request.meta.get("download_timeout")
+            exc, request.url, request.meta.get("download_timeout")
         )
+        status = (
+            exc.response.status if hasattr(exc, "response") and exc.response else None
+        )
+        yield self._discovery_error(request, status, message)
+
+    def _unreadable(self, response: Any, problem: object) -> Any:
+        return self._discovery_error(
+            response.request, response.status, f"{problem}: {response.url}"
+        )
+
+    def _discovery_error(self, request: Any, status: int | None, message: str) -> Any:
+        source = request.meta.get("defwatch_source", "")
+        kind = request.meta.get("defwatch_kind", "feed")
         self.crawler.stats.inc_value("defwatch/discovery_errors")
-        logger.warning(
-            "Discovery failed for source %s: %s",
-            request.meta.get("defwatch_source"),
-            message,
-        )
+        logger.warning("Discovery failed for source %s: %s %s", source, kind, message)
+        return discovery_event(source, kind, request.url, status, message)
 
     def _xml_body(self, response: Any) -> bytes:
         limit = self.settings.getint("DEFWATCH_SITEMAP_MAX_BYTES", 0)
-        try:
-            return discovery.gunzip_if_needed(response.body, limit)
-        except discovery.DiscoveryBodyError as exc:
-            logger.warning("Cannot read %s: %s", response.url, exc)
-            return b""
+        return discovery.gunzip_if_needed(response.body, limit)
 
     def _follow(
         self, source: str, found: Iterable[Candidate], *, listed: bool

@@ -43,7 +43,12 @@ def crawl(site: SiteState, tmp_path_factory: pytest.TempPathFactory) -> CrawlRes
     base = site.base
     source: dict[str, Any] = {
         "name": "fixture",
-        "feeds": [f"{base}/feed.rss", f"{base}/atom.xml"],
+        "feeds": [
+            f"{base}/feed.rss",
+            f"{base}/atom.xml",
+            f"{base}/status/404/missing-feed.xml",  # broken: reported, crawl goes on
+            f"{base}/",  # an HTML page configured as a feed
+        ],
         "sitemaps": [f"{base}/sitemap_index.xml"],
         "listing_pages": [f"{base}/news/"],
     }
@@ -175,8 +180,29 @@ def test_redirect_to_home_page_is_redirected_away_and_a_renamed_slug_is_an_artic
     assert renamed["requested_url"] == f"{site.base}/2024/05/20/old-story-renamed-here"
 
 
+def test_broken_feeds_are_reported_as_errors_of_the_source(
+    crawl: CrawlResult, site: SiteState
+) -> None:
+    missing = crawl.event("/status/404/missing-feed.xml")
+    assert (missing["outcome"], missing["page_kind"], missing["http_status"]) == (
+        "error",
+        "feed",
+        404,
+    )
+    assert missing["message"] == (
+        f"cannot read feed: HTTP 404 from {site.base}/status/404/missing-feed.xml"
+    )
+    html = crawl.event("/")
+    assert html["page_kind"] == "feed"
+    assert html["message"] == (
+        f"cannot read feed: not an RSS or Atom feed (its root element is <html>): {site.base}/"
+    )
+
+
 def test_discovery_crawl_reports_nothing_else(crawl: CrawlResult) -> None:
-    assert len(crawl.events) == 2  # robots.txt and the redirect to the home page
+    # robots.txt, the redirect to the home page, two broken feeds
+    assert len(crawl.events) == 4
+    assert [e["page_kind"] for e in crawl.events].count("article") == 2
     assert "Traceback" not in crawl.log
 
 

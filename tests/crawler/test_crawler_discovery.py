@@ -75,10 +75,22 @@ def test_rss_1_rdf_feed() -> None:
 
 
 @pytest.mark.parametrize(
-    "body", [b"", b"not xml at all", b"<html><body>oops</body></html>"]
+    ("body", "problem"),
+    [
+        (b"", "no XML found"),
+        (b"not xml at all", "no XML found"),
+        (b"<html><body>oops</body></html>", "root element is <html>"),
+    ],
 )
-def test_garbage_feed_gives_no_links(body: bytes) -> None:
-    assert parse_feed(body, BASE) == ()
+def test_what_is_not_a_feed_or_sitemap_says_so(body: bytes, problem: str) -> None:
+    with pytest.raises(DiscoveryBodyError, match=f"not an RSS or Atom feed.*{problem}"):
+        parse_feed(body, BASE)
+    with pytest.raises(DiscoveryBodyError, match=f"not an XML sitemap.*{problem}"):
+        parse_sitemap(body, BASE)
+
+
+def test_empty_feed_is_a_feed() -> None:
+    assert parse_feed(b"<rss version='2.0'><channel></channel></rss>", BASE) == ()
 
 
 def test_feed_with_entity_expansion_is_not_expanded() -> None:
