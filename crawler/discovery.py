@@ -131,7 +131,7 @@ def parse_feed(body: bytes, base_url: str) -> tuple[Candidate, ...]:
         link = _entry_link(entry)
         if link:
             hint = normalise_date(_first_text(entry, _FEED_DATE_TAGS))
-            found.append(Candidate(urljoin(base_url, link), hint))
+            found.append(Candidate(_join(base_url, link), hint))
     return _dedupe(found)
 
 
@@ -164,9 +164,7 @@ def parse_sitemap(body: bytes, base_url: str) -> SitemapContent:
         raise DiscoveryBodyError(f"not an XML sitemap ({_describe_root(root)})")
     if _local(root) == "sitemapindex":
         sitemaps = [
-            Candidate(
-                urljoin(base_url, loc), normalise_date(_first_text(s, ["lastmod"]))
-            )
+            Candidate(_join(base_url, loc), normalise_date(_first_text(s, ["lastmod"])))
             for s in _children(root, "sitemap")
             if (loc := _first_text(s, ["loc"]))
         ]
@@ -181,7 +179,7 @@ def parse_sitemap(body: bytes, base_url: str) -> SitemapContent:
         is_news = is_news or news is not None
         published = _first_text(news, ["publication_date"]) if news is not None else ""
         hint = _first_text(url, ["lastmod"]) or published
-        pages.append(Candidate(urljoin(base_url, loc), normalise_date(hint)))
+        pages.append(Candidate(_join(base_url, loc), normalise_date(hint)))
     return SitemapContent(pages=_dedupe(pages), is_news=is_news)
 
 
@@ -194,9 +192,9 @@ def parse_listing(body: bytes | str, base_url: str) -> tuple[Candidate, ...]:
     except (lxml.etree.ParserError, ValueError):
         return ()
     base = next(iter(doc.xpath("//base/@href")), None)
-    start = urljoin(base_url, str(base).strip()) if base else base_url
+    start = (_join(base_url, str(base).strip()) or base_url) if base else base_url
     found = [
-        Candidate(urljoin(start, href))
+        Candidate(_join(start, href))
         for raw in doc.xpath("//a/@href")
         if (href := str(raw).strip())
         and not href.lower().startswith(_LINK_SCHEMES_SKIPPED)
@@ -235,11 +233,20 @@ def newest_first(candidates: Iterable[Candidate]) -> tuple[Candidate, ...]:
     return (*(row[2] for row in dated), *undated)
 
 
+def _join(base: str, href: str) -> str:
+    """``href`` made absolute against ``base``; "" for a malformed URL ("http://[oops")."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return ""
+
+
 def _dedupe(candidates: Iterable[Candidate]) -> tuple[Candidate, ...]:
+    """Candidates in order, each URL once, malformed (empty) ones dropped."""
     seen: set[str] = set()
     unique: list[Candidate] = []
     for candidate in candidates:
-        if candidate.url not in seen:
+        if candidate.url and candidate.url not in seen:
             seen.add(candidate.url)
             unique.append(candidate)
     return tuple(unique)

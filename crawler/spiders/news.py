@@ -37,7 +37,11 @@ from crawler.responses import (
     page_event_for,
 )
 from crawler.sources import KnownPage, SourceSpec
-from crawler.spiders.arguments import check_sources, source_from_arguments
+from crawler.spiders.arguments import (
+    check_sources,
+    is_http_url,
+    source_from_arguments,
+)
 from crawler.urls import strip_tracking, url_key
 
 logger = logging.getLogger(__name__)
@@ -94,8 +98,12 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
             spec.name: frozenset(url_key(u) for u in spec.listing_pages)
             for spec in specs
         }
-        self._known = {url_key(page.url): page for page in (*known, *recheck)}
-        self._recheck = tuple(recheck)
+        self._known = {
+            url_key(page.url): page
+            for page in (*known, *recheck)
+            if is_http_url(page.url)
+        }
+        self._recheck = tuple(page for page in recheck if is_http_url(page.url))
         self._lexicon = lexicon
         self._scheduled: set[str] = set()
         self._discovered: Counter[str] = Counter()
@@ -137,6 +145,9 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
             "listing": self.parse_listing,
         }[kind]
         for url in urls:
+            if not url.lower().startswith(("http://", "https://")):
+                logger.warning("Skipping %s URL that is not http(s): %r", kind, url)
+                continue
             yield Request(
                 url,
                 callback=callback,
@@ -261,6 +272,15 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
                 yield request
 
     def _article_request(self, source: str, candidate: Candidate) -> Request | None:
+        try:
+            return self._new_article_request(source, candidate)
+        except ValueError as exc:  # a malformed URL: skip it, never stop the crawl
+            logger.warning(
+                "Skipping malformed URL %r (%s): %s", candidate.url, source, exc
+            )
+            return None
+
+    def _new_article_request(self, source: str, candidate: Candidate) -> Request | None:
         url = strip_tracking(candidate.url)
         key = url_key(url)
         if candidate.modified_hint:

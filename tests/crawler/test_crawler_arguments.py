@@ -70,3 +70,24 @@ def test_spider_takes_python_objects_and_refuses_nothing_to_do() -> None:
         NewsSpider()
     with pytest.raises(SourceConfigError, match="SourceSpec"):
         NewsSpider(sources="https://x.example/rss")
+
+
+@pytest.mark.parametrize(
+    "url", ["not a url", "ftp://x.example/rss", "http://[oops/rss"]
+)
+def test_invalid_source_urls_are_config_errors(url: str) -> None:
+    with pytest.raises(SourceConfigError, match="invalid URL"):
+        check_sources([SourceSpec(name="s", feeds=(url,))])
+
+
+def test_malformed_urls_are_skipped_not_fatal() -> None:
+    spider = NewsSpider(
+        sources=[SourceSpec(name="a", article_urls=("https://x.example/a-b-c",))],
+        known=[KnownPage(url="http://[oops/known", source="a")],
+        recheck=[
+            KnownPage(url="http://[oops/recheck", source="a"),
+            KnownPage(url="https://x.example/d-e-f", source="a"),
+        ],
+    )
+    urls = [request.url for request in spider._start_requests()]
+    assert urls == ["https://x.example/d-e-f", "https://x.example/a-b-c"]

@@ -156,7 +156,7 @@ def test_listing_links_are_absolute_unique_and_skip_non_http_schemes() -> None:
     html = """<html><head><base href="https://news.example.com/section/"></head><body>
     <a href="story-one-two">1</a> <a href="/top/story-three-four">2</a>
     <a href="https://other.example.com/x">3</a> <a href="story-one-two">dup</a>
-    <a href="mailto:a@b.c">m</a> <a href="javascript:void(0)">j</a> <a href="#top">t</a> <a>none</a>
+    <a href="http://[oops/x">malformed</a> <a href="mailto:a@b.c">m</a> <a href="javascript:void(0)">j</a> <a href="#top">t</a> <a>none</a>
     </body></html>"""
     assert [
         c.url for c in parse_listing(html, "https://news.example.com/section/index")

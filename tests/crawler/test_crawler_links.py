@@ -61,3 +61,11 @@ def test_invalid_pattern_names_the_source_and_field() -> None:
     )
     with pytest.raises(SourceConfigError, match=r"'bad'.*deny_patterns"):
         LinkRules.for_source(spec)
+
+
+def test_malformed_links_are_not_followed() -> None:
+    rules = LinkRules.for_source(
+        SourceSpec(name="s", feeds=("https://news.example.com/rss",))
+    )
+    assert not rules.follows("http://[oops/a-b-c-d")
+    assert not rules.in_domain("http://[oops/sitemap.xml")
