@@ -63,6 +63,9 @@ class FetchContext:
     listed_modified_at: str | None = None
     listing_keys: frozenset[str] = frozenset()
     all_relevant: bool = False
+    discovered: bool = (
+        False  # found by discovery (not known, re-checked or watched directly)
+    )
 
 
 def _now() -> datetime:

@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
 
 from crawler import discovery
@@ -265,22 +266,26 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
         for candidate in candidates:
             if limit is not None and self._discovered[source] >= limit:
                 return
-            request = self._article_request(source, candidate)
+            request = self._article_request(source, candidate, discovered=counted)
             if request is not None:
                 if counted:
                     self._discovered[source] += 1
                 yield request
 
-    def _article_request(self, source: str, candidate: Candidate) -> Request | None:
+    def _article_request(
+        self, source: str, candidate: Candidate, *, discovered: bool
+    ) -> Request | None:
         try:
-            return self._new_article_request(source, candidate)
+            return self._new_article_request(source, candidate, discovered=discovered)
         except ValueError as exc:  # a malformed URL: skip it, never stop the crawl
             logger.warning(
                 "Skipping malformed URL %r (%s): %s", candidate.url, source, exc
             )
             return None
 
-    def _new_article_request(self, source: str, candidate: Candidate) -> Request | None:
+    def _new_article_request(
+        self, source: str, candidate: Candidate, *, discovered: bool
+    ) -> Request | None:
         url = strip_tracking(candidate.url)
         key = url_key(url)
         if candidate.modified_hint:
@@ -302,6 +307,7 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
             listed_modified_at=candidate.modified_hint,
             listing_keys=self._listing_keys.get(source, frozenset()),
             all_relevant=spec.all_relevant if spec is not None else False,
+            discovered=discovered and known is None,
         )
         # dont_filter: our own dedupe ran above; Scrapy's filter would silently drop a redirect
         # to an already crawled page (an article moved to the home page) and lose its outcome.
@@ -334,6 +340,13 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
         """A fetch that produced no response (timeout, refused, too large...): an error event."""
         request = failure.request
         fetch: FetchContext = request.meta["defwatch_fetch"]
+        if fetch.discovered and isinstance(failure.value, IgnoreRequest):
+            # robots.txt forbids a link found on the site: policy, not a fault to report each run
+            logger.info(
+                "Not fetched (%s): %s: %s", fetch.source, failure.value, request.url
+            )
+            self.crawler.stats.inc_value("defwatch/discovered_ignored")
+            return
         event = failure_event(failure.value, request, fetch.source)
         logger.warning("Fetch failed (%s): %s", fetch.source, event.message)
         self.crawler.stats.inc_value(f"defwatch/outcome/{event.outcome}")

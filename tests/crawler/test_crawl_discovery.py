@@ -78,11 +78,9 @@ def test_non_articles_off_site_and_robots_forbidden_links_are_not_fetched(
     assert site.hits("/robots.txt") == 1
 
 
-def test_robots_forbidden_article_is_reported_not_fetched(crawl: CrawlResult) -> None:
-    event = crawl.event("/private/secret-drone-programme-revealed")
-    assert event["outcome"] == "error"
-    assert "robots.txt" in event["message"]
-    assert event["http_status"] is None
+def test_robots_forbidden_link_is_skipped_quietly(crawl: CrawlResult) -> None:
+    assert not [r for r in crawl.rows if "/private/" in r["requested_url"]]
+    assert "Not fetched (fixture): Forbidden by robots.txt" in crawl.log
 
 
 def test_tracking_parameters_are_stripped_from_stored_urls(crawl: CrawlResult) -> None:
@@ -200,9 +198,9 @@ def test_broken_feeds_are_reported_as_errors_of_the_source(
 
 
 def test_discovery_crawl_reports_nothing_else(crawl: CrawlResult) -> None:
-    # robots.txt, the redirect to the home page, two broken feeds
-    assert len(crawl.events) == 4
-    assert [e["page_kind"] for e in crawl.events].count("article") == 2
+    # the redirect to the home page, two broken feeds
+    assert len(crawl.events) == 3
+    assert [e["page_kind"] for e in crawl.events].count("article") == 1
     assert "Traceback" not in crawl.log
 
 

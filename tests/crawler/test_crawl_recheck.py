@@ -30,6 +30,7 @@ RECHECKED = [
     "/moved/section-story-gone-to-section",
     "/big/huge-page-over-limit",
     "/analysis/broken-markup-defence-budget-analysis",
+    "/private/watched-story-behind-robots",
 ]
 
 
@@ -144,6 +145,18 @@ def test_refused_connection_is_an_error(crawl: CrawlResult, dead_url: str) -> No
     (event,) = [e for e in crawl.events if e["requested_url"] == dead_url]
     assert event["outcome"] == "error"
     assert event["message"].startswith("connection refused by 127.0.0.1")
+
+
+def test_watched_page_forbidden_by_robots_is_reported(
+    crawl: CrawlResult, site: SiteState
+) -> None:
+    event = crawl.event("/private/watched-story-behind-robots")
+    assert (event["outcome"], event["http_status"]) == ("error", None)
+    assert event["message"] == (
+        "not fetched (Forbidden by robots.txt): "
+        f"{site.base}/private/watched-story-behind-robots"
+    )
+    assert site.hits("/private/watched-story-behind-robots") == 0
 
 
 def test_redirect_to_a_listing_page_is_redirected_away(crawl: CrawlResult) -> None:
