@@ -18,7 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -33,10 +33,11 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
+from crawler.canonical import choose_canonical, declared_canonical
 from crawler.cleaning import CleanArticle, clean_html
 from crawler.items import ArticleItem, PageEventItem
 from crawler.relevance import RelevanceLexicon, score_relevance
-from crawler.urls import same_site, strip_tracking, url_key
+from crawler.urls import strip_tracking, url_key
 
 logger = logging.getLogger(__name__)
 
@@ -161,31 +162,7 @@ def page_canonical(response: Any) -> str | None:
     """rel=canonical, else og:url, as the page declares it (absolute), or None."""
     if not isinstance(response, TextResponse):
         return None
-    try:
-        found = (
-            response.xpath(
-                "//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href"
-            ).get()
-            or response.xpath("//meta[@property='og:url']/@content").get()
-        )
-    except ValueError:  # a body lxml cannot build a tree from
-        return None
-    if not found or not found.strip():
-        return None
-    return urljoin(response.url, found.strip())
-
-
-def choose_canonical(url: str, declared: str | None) -> str:
-    """The page's declared canonical URL when it is on the same site as ``url``, else ``url``."""
-    if (
-        declared
-        and urlsplit(declared).scheme in ("http", "https")
-        and same_site(url, declared)
-    ):
-        return strip_tracking(declared)
-    if declared:
-        logger.info("Ignoring canonical %s declared by %s: another site", declared, url)
-    return url
+    return declared_canonical(response.text, response.url)
 
 
 def _clean(response: Any) -> CleanArticle:

@@ -10,7 +10,8 @@ from scrapy.exceptions import (
     IgnoreRequest,
 )
 
-from crawler.responses import choose_canonical, describe_failure, redirected_away
+from crawler.canonical import choose_canonical, declared_canonical
+from crawler.responses import describe_failure, redirected_away
 from crawler.urls import url_key
 
 ARTICLE = "https://news.example.com/world/asia/navy-launches-new-frigate"
@@ -43,6 +44,47 @@ def test_canonical_same_site_only() -> None:
     assert choose_canonical(url, "https://evil.example/news/a-b-c") == url
     assert choose_canonical(url, "javascript:alert(1)") == url
     assert choose_canonical(url, None) == url
+
+
+@pytest.mark.parametrize(
+    ("page", "declared"),
+    [
+        (
+            '<head><link rel="canonical" href="/a/b-c"></head>',
+            "https://x.example/a/b-c",
+        ),
+        ("<HEAD><LINK REL='amphtml' HREF='https://x.example/amp/c'></HEAD>", None),
+        (
+            "<HEAD><LINK REL='Canonical' HREF='https://x.example/c'>",
+            "https://x.example/c",
+        ),
+        (
+            "<head><link rel='alternate canonical' href='https://x.example/c'>",
+            "https://x.example/c",
+        ),
+        (
+            (
+                '<meta property="og:url" content="https://x.example/og">'
+                '<link href="https://x.example/l" rel="canonical">'
+            ),
+            "https://x.example/l",  # rel=canonical wins over og:url
+        ),
+        (
+            '<meta property="og:url" content="https://x.example/a?b=1&amp;c=2">',
+            "https://x.example/a?b=1&c=2",
+        ),
+        (
+            '<head></head><body><link rel="canonical" href="https://x.example/late">',
+            None,
+        ),
+        ("<p>no head at all</p>", None),
+        ('<link rel="canonical" href="http://[oops/x">', None),
+    ],
+)
+def test_declared_canonical_is_read_from_the_head(
+    page: str, declared: str | None
+) -> None:
+    assert declared_canonical(page, "https://x.example/page") == declared
 
 
 @pytest.mark.parametrize(
