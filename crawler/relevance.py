@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -181,26 +182,50 @@ def _term_pattern(term: str) -> re.Pattern[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class _Term:
+    """A lexicon term ready to match: single words are counted from a word list, others by regex."""
+
+    term: str
+    weight: float
+    pattern: re.Pattern[str]
+    first: str  # first word in lower case
+    words: tuple[str, ...]  # every word in lower case, for the cheap pre-check
+    single: bool  # one word: body hits come from word counts, no regex scan
+    acronym: bool  # all capitals: matched case-sensitively
+
+    @classmethod
+    def build(cls, term: str, weight: float) -> _Term:
+        term = term.strip()
+        return cls(
+            term=term,
+            weight=float(weight),
+            pattern=_term_pattern(term),
+            first=_first_word(term),
+            words=tuple(w.lower() for w in _WORD.findall(term)),
+            single=_WORD.fullmatch(term) is not None,
+            acronym=term.isupper(),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class RelevanceLexicon:
     """Weighted terms and the score from which an article counts as relevant."""
 
     terms: Mapping[str, float]
     threshold: float = DEFAULT_THRESHOLD
-    _patterns: tuple[tuple[str, float, re.Pattern[str], str], ...] = field(
-        init=False, repr=False, compare=False
-    )
+    _compiled: tuple[_Term, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(
                 f"relevance threshold must be within [0, 1], got {self.threshold}"
             )
-        patterns = tuple(
-            (term, float(weight), _term_pattern(term), _first_word(term))
+        compiled = tuple(
+            _Term.build(term, weight)
             for term, weight in self.terms.items()
             if weight > 0 and term.strip()
         )
-        object.__setattr__(self, "_patterns", patterns)
+        object.__setattr__(self, "_compiled", compiled)
 
     @classmethod
     def default(cls) -> RelevanceLexicon:
@@ -221,36 +246,60 @@ class RelevanceLexicon:
         """True when the score reaches the threshold."""
         return relevance.score >= self.threshold
 
-    def matches(self) -> tuple[tuple[str, float, re.Pattern[str], str], ...]:
-        """(term, weight, compiled pattern, first word in lower case) for every term."""
-        return self._patterns
+    def compiled(self) -> tuple[_Term, ...]:
+        """Every term, ready to match."""
+        return self._compiled
 
 
-def _may_occur(first_word: str, words: set[str]) -> bool:
-    return (
-        first_word in words or f"{first_word}s" in words or f"{first_word}es" in words
-    )
+class _BodyWords:
+    """Word counts of the body (lower case; original case only when an acronym asks)."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.lower = Counter(_WORD.findall(body.lower()))
+        self._exact: Counter[str] | None = None
+
+    def hits(self, term: _Term) -> int:
+        """Whole-word matches of a single-word term, plain plurals included."""
+        if term.acronym:
+            if self._exact is None:
+                self._exact = Counter(_WORD.findall(self.body))
+            counts, word = self._exact, term.term
+        else:
+            counts, word = self.lower, term.first
+        return counts[word] + counts[f"{word}s"] + counts[f"{word}es"]
+
+
+def _may_occur(term: _Term, words: set[str]) -> bool:
+    """Every word of the term occurs in the text (the last one maybe as a plural)."""
+    *leading, last = term.words
+    if not all(word in words for word in leading):
+        return False
+    return last in words or f"{last}s" in words or f"{last}es" in words
 
 
 def score_relevance(article: CleanArticle, lexicon: RelevanceLexicon) -> Relevance:
     """Score ``article`` against ``lexicon`` (see the module docstring for the formula)."""
     title = article.title
     standfirst = "\n".join(article.standfirst)
-    body = "\n".join(article.body)
+    body = _BodyWords("\n".join(article.body))
+    # Words of the whole text: only terms whose first word occurs are looked at further.
+    words = set(_WORD.findall(f"{title}\n{standfirst}".lower())) | body.lower.keys()
     contributions: list[tuple[float, str]] = []
     breadth_points = 0.0
-    # Words of the whole text, so that only terms whose first word occurs run their regex.
-    words = set(_WORD.findall(f"{title}\n{standfirst}\n{body}".lower()))
-    for term, weight, pattern, first in lexicon.matches():
-        if not _may_occur(first, words):
+    for term in lexicon.compiled():
+        if not term.words or not _may_occur(term, words):
             continue
-        in_title = _TITLE_WEIGHT if pattern.search(title) else 0.0
-        in_standfirst = _STANDFIRST_WEIGHT if pattern.search(standfirst) else 0.0
-        body_hits = sum(1 for _ in pattern.finditer(body))
+        in_title = _TITLE_WEIGHT if term.pattern.search(title) else 0.0
+        in_standfirst = _STANDFIRST_WEIGHT if term.pattern.search(standfirst) else 0.0
+        if term.single:
+            body_hits = body.hits(term)
+        else:
+            body_hits = sum(1 for _ in term.pattern.finditer(body.body))
         points = in_title + in_standfirst + math.log2(1 + body_hits)
         if points > 0:
-            contributions.append((weight * points, term))
-            breadth_points += 1.0 if weight >= _STRONG_WEIGHT else _WEAK_BREADTH
+            contributions.append((term.weight * points, term.term))
+            breadth_points += 1.0 if term.weight >= _STRONG_WEIGHT else _WEAK_BREADTH
     contributions.sort(key=lambda row: (-row[0], row[1]))
     raw = sum(value for value, _ in contributions)
     breadth = min(1.0, breadth_points / _FULL_BREADTH_TERMS)
