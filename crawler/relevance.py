@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from crawler.cleaning import CleanArticle
@@ -175,10 +175,14 @@ def _first_word(term: str) -> str:
 
 
 def _term_pattern(term: str) -> re.Pattern[str]:
-    words = [re.escape(word) for word in re.split(r"[\s-]+", term.strip()) if word]
-    body = r"[\s\-]+".join(words)
-    flags = 0 if term.isupper() else re.IGNORECASE
-    return re.compile(rf"(?<![\w]){body}(?:e?s)?(?![\w])", flags)
+    """Case-sensitive pattern, lower case unless an acronym; matched against lower-cased text.
+
+    No look-behind at the start (it stops the regex engine's fast literal search, 30x slower):
+    the word boundary before a match is checked in Python (_Field.starts).
+    """
+    source = term if term.isupper() else term.lower()
+    words = [re.escape(word) for word in re.split(r"[\s-]+", source.strip()) if word]
+    return re.compile(r"[\s\-]+".join(words) + r"(?:e?s)?(?!\w)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,23 +255,41 @@ class RelevanceLexicon:
         return self._compiled
 
 
-class _BodyWords:
-    """Word counts of the body (lower case; original case only when an acronym asks)."""
+class _Field:
+    """One field of the article (title, standfirst or body) in original and lower case."""
 
-    def __init__(self, body: str) -> None:
-        self.body = body
-        self.lower = Counter(_WORD.findall(body.lower()))
+    def __init__(self, text: str, *, count_words: bool = False) -> None:
+        self.text = text
+        self.lower = text.lower()
+        self.words = Counter(_WORD.findall(self.lower)) if count_words else Counter()
         self._exact: Counter[str] | None = None
 
-    def hits(self, term: _Term) -> int:
-        """Whole-word matches of a single-word term, plain plurals included."""
+    def starts(self, term: _Term) -> Iterator[int]:
+        """Where the term starts as a whole word."""
+        text = self.text if term.acronym else self.lower
+        for match in term.pattern.finditer(text):
+            start = match.start()
+            if start == 0 or not _is_word_character(text[start - 1]):
+                yield start
+
+    def contains(self, term: _Term) -> bool:
+        return next(self.starts(term), -1) >= 0
+
+    def count(self, term: _Term) -> int:
+        """Whole-word matches; single words come from the word counts (no regex scan)."""
+        if not term.single or not self.words:
+            return sum(1 for _ in self.starts(term))
         if term.acronym:
             if self._exact is None:
-                self._exact = Counter(_WORD.findall(self.body))
+                self._exact = Counter(_WORD.findall(self.text))
             counts, word = self._exact, term.term
         else:
-            counts, word = self.lower, term.first
+            counts, word = self.words, term.first
         return counts[word] + counts[f"{word}s"] + counts[f"{word}es"]
+
+
+def _is_word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"
 
 
 def _may_occur(term: _Term, words: set[str]) -> bool:
@@ -280,22 +302,19 @@ def _may_occur(term: _Term, words: set[str]) -> bool:
 
 def score_relevance(article: CleanArticle, lexicon: RelevanceLexicon) -> Relevance:
     """Score ``article`` against ``lexicon`` (see the module docstring for the formula)."""
-    title = article.title
-    standfirst = "\n".join(article.standfirst)
-    body = _BodyWords("\n".join(article.body))
-    # Words of the whole text: only terms whose first word occurs are looked at further.
-    words = set(_WORD.findall(f"{title}\n{standfirst}".lower())) | body.lower.keys()
+    title = _Field(article.title)
+    standfirst = _Field("\n".join(article.standfirst))
+    body = _Field("\n".join(article.body), count_words=True)
+    # Words of the whole text: only terms whose words all occur are looked at further.
+    words = set(_WORD.findall(f"{title.lower}\n{standfirst.lower}")) | body.words.keys()
     contributions: list[tuple[float, str]] = []
     breadth_points = 0.0
     for term in lexicon.compiled():
         if not term.words or not _may_occur(term, words):
             continue
-        in_title = _TITLE_WEIGHT if term.pattern.search(title) else 0.0
-        in_standfirst = _STANDFIRST_WEIGHT if term.pattern.search(standfirst) else 0.0
-        if term.single:
-            body_hits = body.hits(term)
-        else:
-            body_hits = sum(1 for _ in term.pattern.finditer(body.body))
+        in_title = _TITLE_WEIGHT if title.contains(term) else 0.0
+        in_standfirst = _STANDFIRST_WEIGHT if standfirst.contains(term) else 0.0
+        body_hits = body.count(term)
         points = in_title + in_standfirst + math.log2(1 + body_hits)
         if points > 0:
             contributions.append((term.weight * points, term.term))

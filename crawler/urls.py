@@ -237,6 +237,8 @@ def same_site(url_a: str, url_b: str) -> bool:
     host_a, host_b = host_of(url_a), host_of(url_b)
     if not host_a or not host_b:
         return False
+    if host_a == host_b:  # the common case; spares loading the Public Suffix List
+        return True
     return registrable_domain(host_a) == registrable_domain(host_b)
 
 

@@ -1,8 +1,10 @@
 """The ``news`` spider: discovers articles from feeds, sitemaps and listing pages, and fetches them.
 
 Each article response becomes one ArticleItem, or a PageEventItem when there is no new content
-(304, same hash as stored, 404/410, redirected to a home/section page, or an error). Errors never
-stop the crawl. In process (monitor.crawl)::
+(304, same hash as stored, 404/410, redirected to a home/section page, or an error). A feed,
+sitemap or listing page that fails gives an error PageEventItem with ``page_kind`` set. Errors
+never stop the crawl. Article URLs are deduplicated after canonicalisation (crawler.urls), so a
+page listed by a feed, a sitemap and a listing page is fetched once. In process (monitor.crawl)::
 
     process.crawl(NewsSpider, sources=[SourceSpec(...)], known=[KnownPage(...)],
                   recheck=[KnownPage(...)], lexicon=RelevanceLexicon.default())
@@ -27,7 +29,7 @@ from crawler import discovery
 from crawler.discovery import Candidate
 from crawler.errors import SourceConfigError
 from crawler.links import LinkRules
-from crawler.relevance import RelevanceLexicon
+from crawler.relevance import DEFAULT_TERMS, RelevanceLexicon
 from crawler.responses import (
     HANDLED_STATUSES,
     FetchContext,
@@ -118,7 +120,7 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
         """Known pages to re-check and watched articles first, then the discovery pages."""
         if self._lexicon is None:
             threshold = self.settings.getfloat("DEFWATCH_RELEVANCE_THRESHOLD", 0.5)
-            self._lexicon = RelevanceLexicon.default().extended({}, threshold=threshold)
+            self._lexicon = RelevanceLexicon(terms=DEFAULT_TERMS, threshold=threshold)
         for request in self._start_requests():
             yield request
 
