@@ -102,9 +102,10 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
             for spec in specs
         }
         self._known = {
-            url_key(page.url): page
+            url_key(url): page
             for page in (*known, *recheck)
-            if is_http_url(page.url)
+            for url in (page.url, *page.aliases)
+            if is_http_url(url)
         }
         self._recheck = tuple(page for page in recheck if is_http_url(page.url))
         self._lexicon = lexicon

@@ -63,7 +63,9 @@ def crawl(
             ).hexdigest()
     known = [
         {
-            "url": f"{base}{NAVY}",
+            # stored under its canonical URL; the listing links to the URL it was fetched from
+            "url": f"https://www.fixture-news.example{NAVY}",
+            "aliases": [f"{base}{NAVY}"],
             "source": "limited",
             "raw_html_hash": hashlib.sha256(site.static_body(NAVY)).hexdigest(),
         }
