@@ -106,7 +106,11 @@ def is_http_url(url: str) -> bool:
 
 
 def check_sources(sources: Sequence[SourceSpec]) -> None:
-    """Raise SourceConfigError for a source without a name or URL, or a repeated name."""
+    """Raise SourceConfigError for a source without a name, a bad URL, or a repeated name.
+
+    A source without any URL is valid: a re-check pass runs with discovery switched off, and the
+    source still supplies its rules (listing pages, all_relevant) for the pages re-checked.
+    """
     seen: set[str] = set()
     for spec in sources:
         if not isinstance(spec, SourceSpec):
@@ -118,10 +122,6 @@ def check_sources(sources: Sequence[SourceSpec]) -> None:
         if spec.name in seen:
             raise SourceConfigError(f"two sources are named {spec.name!r}")
         seen.add(spec.name)
-        if not (spec.feeds or spec.sitemaps or spec.listing_pages or spec.article_urls):
-            raise SourceConfigError(
-                f"source {spec.name!r} has no feeds, sitemaps, listing_pages or article_urls"
-            )
         _check_urls(spec)
         if spec.max_articles is not None and spec.max_articles < 1:
             raise SourceConfigError(

@@ -91,7 +91,9 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
         if from_cli is not None:
             specs.append(from_cli)
         check_sources(specs)
-        if not specs and not recheck:
+        if (
+            sources is None and not specs and not recheck
+        ):  # e.g. `scrapy crawl news` alone
             raise SourceConfigError(
                 "nothing to crawl: pass sources or recheck, or -a url=/feed=/sitemap=/listing="
             )

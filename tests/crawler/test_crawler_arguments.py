@@ -55,8 +55,15 @@ def test_sources_are_checked() -> None:
         check_sources(
             [SourceSpec(name="a", feeds=feed), SourceSpec(name="a", feeds=feed)]
         )
-    with pytest.raises(SourceConfigError, match="no feeds"):
-        check_sources([SourceSpec(name="empty")])
+    with pytest.raises(SourceConfigError, match="empty name"):
+        check_sources([SourceSpec(name=" ", feeds=feed)])
+
+
+def test_a_pass_with_nothing_due_is_a_valid_empty_crawl() -> None:
+    # a re-check pass with discovery off: sources without URLs, nothing due
+    spider = NewsSpider(sources=[SourceSpec(name="a")], known=[], recheck=[])
+    assert list(spider._start_requests()) == []
+    assert list(NewsSpider(sources=[], recheck=[])._start_requests()) == []
 
 
 def test_spider_takes_python_objects_and_refuses_nothing_to_do() -> None:
