@@ -22,6 +22,9 @@ from monitor.runs import finish_run, start_run
 
 logger = logging.getLogger(__name__)
 
+CHEAP_OUTCOMES = ("not_modified", "unchanged")
+BATCH_SIZE = 200
+
 
 class StorePipeline:
     """Record each ArticleItem / PageEventItem in the database, one transaction per item.
@@ -40,6 +43,7 @@ class StorePipeline:
         self._owns_run = run_id is None
         self.counts: Counter[str] = Counter()
         self._recorder: Recorder | None = None
+        self._pending: list[PageEventItem] = []
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Self:
@@ -64,15 +68,31 @@ class StorePipeline:
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         """Record the item; the item passes on unchanged."""
-        if isinstance(item, ArticleItem | PageEventItem) and self._recorder is not None:
-            outcome = self._recorder.record(item)
-            self.counts[outcome] += 1
-            self.counts["pages"] += 1
-            logger.debug("recorded %s url=%s", outcome, item.url)
+        if not isinstance(item, ArticleItem | PageEventItem) or self._recorder is None:
+            return item
+        if isinstance(item, PageEventItem) and item.outcome in CHEAP_OUTCOMES:
+            # an unchanged page only moves its check times: batch those writes
+            self._pending.append(item)
+            if len(self._pending) >= BATCH_SIZE:
+                self._flush()
+            return item
+        self._count(self._recorder.record(item))
+        logger.debug("recorded url=%s", item.url)
         return item
+
+    def _count(self, outcome: str) -> None:
+        self.counts[outcome] += 1
+        self.counts["pages"] += 1
+
+    def _flush(self) -> None:
+        if self._pending and self._recorder is not None:
+            for outcome in self._recorder.record_many(self._pending):
+                self._count(outcome)
+        self._pending = []
 
     def close_spider(self, spider: Any = None) -> None:
         """Write the run's counts; the caller finishes a run it opened itself."""
+        self._flush()
         if self._run_id is None:
             return
         finish_run(
