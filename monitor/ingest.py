@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -174,16 +174,19 @@ class Recorder:
             "relevance": item.relevance,
             "relevance_terms": list(item.relevance_terms),
             "is_relevant": item.is_relevant,
-            "version_count": 0,
+            "version_count": 1
+            if monitored
+            else 0,  # version 1 follows in this transaction
             "etag": item.etag,
             "last_modified": item.last_modified,
             "raw_html_hash": item.raw_html_hash,
             "held_failures": 0,
         }
-        article_id: int = session.execute(
+        connection = session.connection()
+        article_id: int = connection.execute(
             insert(ARTICLES).returning(ARTICLES.c.id), values
         ).scalar_one()
-        session.execute(
+        connection.execute(
             insert(ARTICLE_URLS),
             [
                 {"article_id": article_id, "url": url}
@@ -318,7 +321,9 @@ class Recorder:
         content: ArticleContent,
         number: int,
     ) -> int:
-        body_ids = store_paragraphs(session, article_id, content.body)
+        body_ids = store_paragraphs(
+            session, article_id, content.body, is_new=number == 1
+        )
         values = {
             "article_id": article_id,
             "number": number,
@@ -338,15 +343,11 @@ class Recorder:
             "raw_html_z": compress(item.raw_html),
             "cleaner_version": CLEANER_VERSION,
         }
-        if number == 1:
-            session.execute(
-                update(ARTICLES)
-                .where(ARTICLES.c.id == article_id)
-                .values(version_count=1)
-            )
-        version_id: int = session.execute(
-            insert(VERSIONS).returning(VERSIONS.c.id), values
-        ).scalar_one()
+        version_id: int = (
+            session.connection()
+            .execute(insert(VERSIONS).returning(VERSIONS.c.id), values)
+            .scalar_one()
+        )
         return version_id
 
     def _hold(self, session: Session, article: Article, item: ArticleItem) -> Outcome:
@@ -446,9 +447,11 @@ class Recorder:
             "is_alerted": alert,
             "detected_at": now,
         }
-        change_id: int = session.execute(
-            insert(CHANGES).returning(CHANGES.c.id), values
-        ).scalar_one()
+        change_id: int = (
+            session.connection()
+            .execute(insert(CHANGES).returning(CHANGES.c.id), values)
+            .scalar_one()
+        )
         if alert:
             article = session.get_one(Article, article_id)
             source = self._source_name(session, article.source_id)
