@@ -41,6 +41,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config pointing at this package, optionally bound to an open connection."""
     config = Config()
     config.set_main_option("script_location", str(SCRIPT_LOCATION))
+    config.set_main_option("path_separator", "os")
     config.set_main_option("version_locations", str(VERSIONS))
     if connection is not None:
         config.attributes["connection"] = connection
