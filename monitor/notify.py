@@ -26,18 +26,13 @@ from alerts import (
 from monitor.config import AppConfig, ChannelConfig
 from monitor.db import session_scope
 from monitor.models import Article, Change, Delivery, Source
+from monitor.outbox import configured_channels
 from monitor.store import change_version_numbers
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CHANNEL = ChannelConfig(name="console", kind="console", options={})
 BACKOFF_BASE_S = 30.0
 BACKOFF_MAX_S = 6 * 3600.0
-
-
-def configured_channels(config: AppConfig) -> tuple[ChannelConfig, ...]:
-    """The config's channels, or the console when none is configured."""
-    return config.channels or (DEFAULT_CHANNEL,)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -7,8 +7,15 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from monitor.config import ChannelConfig
+from monitor.config import AppConfig, ChannelConfig
 from monitor.models import Article, Change, Delivery
+
+DEFAULT_CHANNEL = ChannelConfig(name="console", kind="console", options={})
+
+
+def configured_channels(config: AppConfig) -> tuple[ChannelConfig, ...]:
+    """The config's channels, or the console when none is configured."""
+    return config.channels or (DEFAULT_CHANNEL,)
 
 
 def channel_wants(channel: ChannelConfig, source: str, text: str) -> bool:
