@@ -56,6 +56,11 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         )
         event.listen(engine, "connect", _set_sqlite_pragmas(read_only))
         return engine
+    if parsed.get_backend_name() == "postgresql":
+        # timestamps come back in UTC whatever the server's TimeZone is (as SQLite stores them)
+        return create_engine(
+            parsed, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"}
+        )
     return create_engine(parsed, pool_pre_ping=True)
 
 

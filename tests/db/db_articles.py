@@ -40,7 +40,9 @@ def paragraphs_about(topic: str, count: int = 4) -> list[str]:
     ]
 
 
-def article_item(url: str, title: str, paragraphs: list[str], at: datetime | None = None) -> ArticleItem:
+def article_item(
+    url: str, title: str, paragraphs: list[str], at: datetime | None = None
+) -> ArticleItem:
     """The item the spider yields for ``url`` serving this article."""
     html = article_html(title, paragraphs)
     raw = html.encode("utf-8")

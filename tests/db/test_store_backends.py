@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from db_articles import RULES, article_item, gone_item, paragraphs_about
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,6 +18,7 @@ from monitor.migrations.authoring import schema_differences
 from monitor.models import Article, Change, Delivery, Version
 from monitor.runs import start_run
 from monitor.store import content_of, find_article, versions_of
+from tests.db.db_articles import RULES, article_item, gone_item, paragraphs_about
 
 URL = "http://127.0.0.1:9/2024/05/12/navy-frigate-trials.html"
 
@@ -46,6 +46,11 @@ def count(factory: sessionmaker[Session], model: type[object]) -> int:
         return session.scalar(select(func.count()).select_from(model)) or 0
 
 
+def as_utc(moment: datetime) -> datetime:
+    """SQLite keeps no offset (values are UTC, read back naive); PostgreSQL gives them back aware."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def test_first_use_creates_the_schema_at_the_newest_revision(engine: Engine) -> None:
     assert current_revision(engine) == head_revision()
     assert schema_differences(engine) == []
@@ -55,7 +60,9 @@ def test_an_article_reads_back_exactly_as_recorded(
     recorder: Recorder, factory: sessionmaker[Session]
 ) -> None:
     fetched = datetime(2024, 5, 12, 9, 30, 15, 123456, tzinfo=UTC)
-    item = article_item(URL, "Navy frigate begins sea trials", paragraphs_about("trials"), fetched)
+    item = article_item(
+        URL, "Navy frigate begins sea trials", paragraphs_about("trials"), fetched
+    )
     assert recorder.record(item) == "new_article"
     with session_scope(factory) as session:
         article = find_article(session, URL)
@@ -65,10 +72,11 @@ def test_an_article_reads_back_exactly_as_recorded(
         assert content.body == item.article.body  # JSON list of paragraph ids, in order
         assert version.standfirst == list(item.article.standfirst)
         assert article.relevance_terms == ["frigate", "missile"]  # JSON column
-        # timezone-aware timestamps come back as the same instant, still aware
-        assert version.fetched_at.tzinfo is not None
-        assert version.fetched_at == fetched
-        assert article.next_check_at is not None and article.next_check_at > fetched
+        # the same instant comes back: aware UTC on PostgreSQL, naive UTC on SQLite
+        assert as_utc(version.fetched_at) == fetched
+        assert as_utc(version.fetched_at).utcoffset() == timedelta(0)
+        assert article.next_check_at is not None
+        assert as_utc(article.next_check_at) > fetched
         # the raw page (LargeBinary: BLOB / bytea) is kept byte for byte
         assert zlib.decompress(version.raw_html_z) == item.raw_html
         [change] = session.scalars(select(Change)).all()
