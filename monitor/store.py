@@ -145,7 +145,9 @@ def store_paragraphs(
     for text, key in zip(body, hashes, strict=True):
         if key not in existing and key not in added:
             added[key] = Paragraph(article_id=article_id, hash=key, text=text)
-    if added:  # one INSERT for all of them (a round trip per paragraph is slow on a server)
+    if (
+        added
+    ):  # one INSERT for all of them (a round trip per paragraph is slow on a server)
         session.add_all(added.values())
         session.flush()
         existing.update((key, paragraph.id) for key, paragraph in added.items())

@@ -100,7 +100,11 @@ def run_worker(
     specs = worker_specs(config)
     with session_scope(factory) as session:
         known = known_pages(session, [s.name for s in specs], due_before=None)
-    run_id = start_run(factory, scope=f"worker {socket.gethostname()}:{os.getpid()}")
+    run_id = start_run(
+        factory,
+        scope=f"worker {socket.gethostname()}:{os.getpid()}",
+        recover_stale=False,
+    )
     process = CrawlerProcess(
         worker_settings(config, db_url, redis_url, keys, run_id, overrides),
         install_root_handler=False,

@@ -50,7 +50,7 @@ class LoopbackSite:
 [crawl]
 obey_robots = false
 concurrency_per_domain = {concurrency}
-download_timeout_s = 10
+download_timeout_s = 120  # a loaded test machine must not time out and re-fetch
 
 [alerts]
 on_new_article = true
@@ -97,6 +97,10 @@ def _page(site: LoopbackSite, path: str) -> tuple[int, str, str]:
     return 404, "text/plain", "not found"
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # many workers connect at once; the default backlog is 5
+
+
 @contextmanager
 def serve_site(articles: int) -> Iterator[LoopbackSite]:
     """Serve a site of ``articles`` articles on a free loopback port until the block ends."""
@@ -117,7 +121,7 @@ def serve_site(articles: int) -> Iterator[LoopbackSite]:
         def log_message(self, format: str, *args: object) -> None:
             """Quiet: the test counts requests instead."""
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = _Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     site.base = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)

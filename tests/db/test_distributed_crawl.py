@@ -55,13 +55,19 @@ def test_two_workers_fetch_every_page_once_and_store_what_one_worker_stores(
     with serve_site(ARTICLES) as site:
         config = site.write_config(tmp_path)
         assert "2 work messages" in enqueue(config, pg_url, redis_url, prefix)
-        run_workers(2, config, pg_url, redis_url, prefix)
+        run = run_workers(2, config, pg_url, redis_url, prefix)
         hits = site.counted()
+        logs = "\n".join(
+            line
+            for out in run.outputs
+            for line in out.splitlines()
+            if "retry" in line.lower() or "error" in line.lower()
+        )
         two = stored(pg_url)
 
         # every page was fetched exactly once, although both discovery pages list every article
         assert set(site.article_paths()) <= set(hits)
-        assert {path: n for path, n in hits.items() if n != 1} == {}
+        assert {path: n for path, n in hits.items() if n != 1} == {}, logs
         assert hits["/sitemap.xml"] == hits["/news/"] == 1
         # both workers crawled, and together they recorded each article once
         pages_per_worker = two["pages_per_worker"]
