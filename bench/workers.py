@@ -48,6 +48,8 @@ def measure(workers: int, articles: int, redis_url: str) -> Result:
         prefix = f"defwatch-bench-{uuid.uuid4().hex[:8]}"
         enqueue(config, db_url, redis_url, prefix)
         run = run_workers(workers, config, db_url, redis_url, prefix, deadline_s=1800)
+        if run.failures():
+            raise SystemExit(run.failures())
         hits = site.counted()
         return Result(
             workers=workers,

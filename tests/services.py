@@ -21,6 +21,9 @@ from contextlib import contextmanager
 from typing import NoReturn
 
 import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 REQUIRE_ENV = "DEFWATCH_REQUIRE_SERVICES"
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -38,16 +41,14 @@ def service_missing(service: str, reason: str) -> NoReturn:
     pytest.skip(f"{message}; start it or set {REQUIRE_ENV}=1 to make this a failure")
 
 
-def postgres_admin_engine() -> object:
+def postgres_admin_engine(url: str = POSTGRES_ADMIN_URL) -> Engine:
     """An AUTOCOMMIT engine on the server's ``postgres`` database (skip/fail when unreachable)."""
     try:
         import psycopg  # noqa: F401  (the driver the URLs name)
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.exc import OperationalError
     except ImportError as exc:
         service_missing("PostgreSQL", f"driver missing: {exc}")
     engine = create_engine(
-        POSTGRES_ADMIN_URL,
+        url,
         isolation_level="AUTOCOMMIT",
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
     )
@@ -63,11 +64,7 @@ def postgres_admin_engine() -> object:
 @contextmanager
 def fresh_postgres_database() -> Iterator[str]:
     """The URL of a new empty database with a random name; it is dropped afterwards."""
-    from sqlalchemy import Engine, text
-    from sqlalchemy.engine import make_url
-
     admin = postgres_admin_engine()
-    assert isinstance(admin, Engine)
     name = f"defwatch_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -83,17 +80,17 @@ def fresh_postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
-def redis_url() -> str:
+def redis_url(url: str = REDIS_URL) -> str:
     """The URL of a reachable Redis (skip/fail when it is not)."""
     try:
         import redis
     except ImportError as exc:
         service_missing("Redis", f"client missing: {exc}")
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=CONNECT_TIMEOUT_S)
+    client = redis.Redis.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT_S)
     try:
         client.ping()
     except redis.RedisError as exc:
         service_missing("Redis", str(exc))
     finally:
         client.close()
-    return REDIS_URL
+    return url

@@ -5,13 +5,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 # Loopback: no AutoThrottle waits, quick give-up on a broken fetch.
-FAST = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0")
+FAST = (
+    "-s",
+    "AUTOTHROTTLE_ENABLED=False",
+    "-s",
+    "RETRY_TIMES=0",
+    "-s",
+    "LOG_LEVEL=INFO",
+)
 
 
 @dataclass(frozen=True)
@@ -19,7 +27,18 @@ class WorkersRun:
     """What the workers printed, and how long the whole run took."""
 
     outputs: tuple[str, ...]
+    returncodes: tuple[int, ...]
     elapsed_s: float
+
+    def failures(self) -> str:
+        """The output of every worker that did not exit 0 (empty when all succeeded)."""
+        return "\n".join(
+            f"worker {n} exited {code}:\n{out[-5000:]}"
+            for n, (code, out) in enumerate(
+                zip(self.returncodes, self.outputs, strict=True)
+            )
+            if code != 0
+        )
 
 
 def _env() -> dict[str, str]:
@@ -70,41 +89,43 @@ def run_workers(
 ) -> WorkersRun:
     """Start ``count`` workers at once and wait until every one stopped on its idle timeout."""
     started = time.monotonic()
-    processes = [
-        subprocess.Popen(
-            defwatch(
-                "--db",
-                db_url,
-                "--config",
-                str(config),
-                "worker",
-                "--redis",
-                redis_url,
-                "--queue",
-                prefix,
-                "--idle-timeout",
-                str(idle_timeout_s),
-                *FAST,
-            ),
-            env=_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for _ in range(count)
-    ]
-    outputs = []
-    for process in processes:
-        remaining = max(1.0, deadline_s - (time.monotonic() - started))
+    with tempfile.TemporaryDirectory(prefix="defwatch-workers-") as folder:
+        # each worker logs to a file: a pipe nobody reads while waiting on another worker fills
+        # up and blocks that worker mid-crawl (its fetches then time out)
+        logs = [Path(folder) / f"worker-{n}.log" for n in range(count)]
+        processes = []
+        for log in logs:
+            with log.open("w") as out:
+                processes.append(
+                    subprocess.Popen(
+                        defwatch(
+                            "--db",
+                            db_url,
+                            "--config",
+                            str(config),
+                            "worker",
+                            "--redis",
+                            redis_url,
+                            "--queue",
+                            prefix,
+                            "--idle-timeout",
+                            str(idle_timeout_s),
+                            *FAST,
+                        ),
+                        env=_env(),
+                        stdout=out,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
         try:
-            output, _ = process.communicate(timeout=remaining)
-        except subprocess.TimeoutExpired:
-            for other in processes:
-                other.kill()
-            raise
-        if process.returncode != 0:
-            raise RuntimeError(
-                f"worker exited with {process.returncode}:\n{output[-5000:]}"
-            )
-        outputs.append(output)
-    return WorkersRun(tuple(outputs), time.monotonic() - started)
+            for process in processes:
+                process.wait(max(1.0, deadline_s - (time.monotonic() - started)))
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+        elapsed = time.monotonic() - started
+        outputs = tuple(log.read_text("utf-8", errors="replace") for log in logs)
+    codes = tuple(p.returncode for p in processes)
+    return WorkersRun(outputs, codes, elapsed)

@@ -56,6 +56,7 @@ def test_two_workers_fetch_every_page_once_and_store_what_one_worker_stores(
         config = site.write_config(tmp_path)
         assert "2 work messages" in enqueue(config, pg_url, redis_url, prefix)
         run = run_workers(2, config, pg_url, redis_url, prefix)
+        assert run.returncodes == (0, 0), run.failures()
         hits = site.counted()
         logs = "\n".join(
             line
@@ -84,7 +85,8 @@ def test_two_workers_fetch_every_page_once_and_store_what_one_worker_stores(
         with fresh_postgres_database() as single_url:
             single_prefix = f"{prefix}-single"
             enqueue(config, single_url, redis_url, single_prefix)
-            run_workers(1, config, single_url, redis_url, single_prefix)
+            single = run_workers(1, config, single_url, redis_url, single_prefix)
+            assert single.returncodes == (0,), single.failures()
             one = stored(single_url)
     assert one["versions"] == two["versions"]
     assert one["articles"] == two["articles"]
