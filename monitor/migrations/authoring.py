@@ -29,7 +29,7 @@ def schema_differences(engine: Engine) -> list[Any]:
     """What differs between the database's schema and the models (empty: they match)."""
     with engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "compare_server_default": True}
+            connection, opts={"compare_type": True, "compare_server_default": False}
         )
         return list(compare_metadata(context, Base.metadata))
 
