@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler.sources import SourceSpec
+from monitor.diffing import AlertPolicy
 from monitor.errors import ConfigError
 
 CONFIG_FILENAME = "defwatch.toml"
@@ -28,8 +29,7 @@ class SourceConfig:
     """A source as configured: what to crawl and when to alert."""
 
     spec: SourceSpec
-    alert_mode: str = "any"  # any | min_words | headline_only
-    alert_min_words: int = 0
+    alert_policy: AlertPolicy = field(default_factory=AlertPolicy)
     discover_every_min: int = 60
 
 
@@ -45,6 +45,7 @@ class ChannelConfig:
         str, ...
     ] = ()  # empty: every change; else the article must mention one
     digest: str | None = None  # None (send each change), "hourly" or "daily"
+    digest_hour: int = 8  # daily digests go out at this hour, UTC
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,6 +66,9 @@ class AppConfig:
     concurrency_per_domain: int = 4
     obey_robots: bool = True
     max_delivery_attempts: int = 8
+    delivery_lease_s: float = (
+        600.0  # a 'sending' delivery is re-sent only after this long
+    )
 
     def source(self, name: str) -> SourceConfig:
         """The source called ``name``; ConfigError listing the known ones otherwise."""
@@ -217,10 +221,15 @@ def _parse_source(table: _Table) -> SourceConfig:
         raise table.error(
             "alert", f"must be one of {', '.join(ALERT_MODES)}, got {mode!r}"
         )
+    policy = AlertPolicy(
+        mode=mode,  # type: ignore[arg-type]  # checked against ALERT_MODES above
+        min_words=int(table.number("alert_min_words", 0)),
+        min_significance=table.number("alert_min_significance", 0.0),
+        alert_on_metadata_only=table.flag("alert_on_metadata_only", False),
+    )
     source = SourceConfig(
         spec=spec,
-        alert_mode=mode,
-        alert_min_words=int(table.number("alert_min_words", 0)),
+        alert_policy=policy,
         discover_every_min=int(table.number("discover_every_min", 60, minimum=1)),
     )
     table.reject_unknown()
@@ -235,6 +244,11 @@ def _parse_channel(table: _Table, index: int) -> ChannelConfig:
     digest = table.text("digest")
     if digest not in (None, "hourly", "daily"):
         raise table.error("digest", f"must be 'hourly' or 'daily', got {digest!r}")
+    digest_hour = table.number("digest_hour", 8, minimum=0)
+    if digest_hour > 23 or digest_hour != int(digest_hour):
+        raise table.error(
+            "digest_hour", f"must be a whole hour 0..23 (UTC), got {digest_hour:g}"
+        )
     options = {k: v for k, v in table.data.items() if k not in table.used}
     for key in options:
         if key in SECRET_KEYS:
@@ -250,6 +264,7 @@ def _parse_channel(table: _Table, index: int) -> ChannelConfig:
         sources=sources,
         keywords=keywords,
         digest=digest,
+        digest_hour=int(digest_hour),
     )
 
 
@@ -295,6 +310,7 @@ def parse_config(data: Mapping[str, object], file: str, config_dir: Path) -> App
         alert_on_new=alerts.flag("on_new_article", False),
         alert_on_removed=alerts.flag("on_removed", True),
         max_delivery_attempts=int(alerts.number("max_attempts", 8, minimum=1)),
+        delivery_lease_s=alerts.number("lease_s", 600.0, minimum=1.0),
         web_base_url=web.text("base_url"),
         user_agent=crawl.text("user_agent"),
         download_timeout_s=crawl.number("download_timeout_s", 20.0, minimum=1.0),

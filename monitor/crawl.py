@@ -112,9 +112,7 @@ def alert_rules(config: AppConfig) -> AlertRules:
         channels=configured_channels(config),
         alert_on_new=config.alert_on_new,
         alert_on_removed=config.alert_on_removed,
-        source_modes={
-            s.spec.name: (s.alert_mode, s.alert_min_words) for s in config.sources
-        },
+        policies={s.spec.name: s.alert_policy for s in config.sources},
     )
 
 

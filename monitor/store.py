@@ -141,16 +141,17 @@ def store_paragraphs(
             )
         ).all()
     )
-    added: dict[str, Paragraph] = {}
-    for text, key in zip(body, hashes, strict=True):
-        if key not in existing and key not in added:
-            added[key] = Paragraph(article_id=article_id, hash=key, text=text)
-    if (
-        added
-    ):  # one INSERT for all of them (a round trip per paragraph is slow on a server)
-        session.add_all(added.values())
-        session.flush()
-        existing.update((key, paragraph.id) for key, paragraph in added.items())
+    new = {
+        key: text for text, key in zip(body, hashes, strict=True) if key not in existing
+    }
+    if new:
+        rows = [
+            Paragraph(article_id=article_id, hash=key, text=text)
+            for key, text in new.items()
+        ]
+        session.add_all(rows)
+        session.flush()  # one batched INSERT for all new paragraphs
+        existing.update((row.hash, row.id) for row in rows)
     return [existing[key] for key in hashes]
 
 
