@@ -2,8 +2,9 @@
 
 * ``upgrade_to_head(engine)`` brings any store to the current schema (``monitor.db.ensure_schema``
   calls it): an empty database gets every table, an older store gets the revisions it lacks.
-* A store made before migrations existed (tables but no ``alembic_version``) is stamped with the
-  first revision, whose tables it has, then upgraded.
+* A store made before migrations existed (tables but no ``alembic_version``, made by
+  ``create_all``) is stamped with the revision its tables match: head when they match the models,
+  else the first revision; then it is upgraded.
 * When ``monitor/models.py`` changes, add a revision with::
 
       python -m monitor.migrations revision "add articles.language"
@@ -18,12 +19,16 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
+
+from monitor.models import Base
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +83,9 @@ def upgrade_to_head(engine: Engine) -> None:
             return  # another process migrated while we waited for the lock
         config = alembic_config(connection)
         if current is None and inspect(connection).has_table(MARKER_TABLE):
-            logger.info(
-                "stamping a pre-migration store with revision %s", FIRST_REVISION
-            )
-            command.stamp(config, FIRST_REVISION)
+            base = FIRST_REVISION if schema_differences(connection) else head
+            logger.info("stamping a pre-migration store with revision %s", base)
+            command.stamp(config, base)
         logger.info(
             "upgrading %s from %s to %s",
             engine.url.render_as_string(),
@@ -89,6 +93,14 @@ def upgrade_to_head(engine: Engine) -> None:
             head,
         )
         command.upgrade(config, "head")
+
+
+def schema_differences(connection: Connection) -> list[Any]:
+    """What differs between a database's schema and the models (empty: they match)."""
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "compare_server_default": False}
+    )
+    return list(compare_metadata(context, Base.metadata))
 
 
 def upgrade_to(engine: Engine, revision: str) -> None:

@@ -10,13 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine
 
 from monitor.migrations import VERSIONS, alembic_config, upgrade_to_head
-from monitor.models import Base
+from monitor.migrations import schema_differences as differences_on
 
 logger = logging.getLogger(__name__)
 
@@ -28,10 +26,7 @@ class NoSchemaChangeError(Exception):
 def schema_differences(engine: Engine) -> list[Any]:
     """What differs between the database's schema and the models (empty: they match)."""
     with engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "compare_server_default": False}
-        )
-        return list(compare_metadata(context, Base.metadata))
+        return differences_on(connection)
 
 
 def next_revision_id() -> str:
