@@ -1,0 +1,139 @@
+"""Remove the elements the rules say are never article text, without ever deleting the article."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from lxml import etree
+
+from crawler.cleaning.rules import Selector
+
+_WORD_SPLIT = re.compile(r"[-_]")
+_WORDS = re.compile(r"[^\s_-]+")
+# Tags that can hold no article text at all: removed without the size guard.
+_NEVER_TEXT = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "canvas",
+        "iframe",
+        "object",
+        "embed",
+        "link",
+        "meta",
+        "select",
+        "input",
+        "button",
+        "textarea",
+        "video",
+        "audio",
+        "map",
+    ]
+)
+# An element holding more than this share of the page's text is never dropped by a class/id token
+# or a structural tag: a wrapper like <div class="page has-sidebar"> or an ASP.NET <form>.
+GUARD_SHARE = 0.4
+
+
+def class_words(element: Any) -> Iterator[str]:
+    """An element's class and id names, and the words of each (split on - and _)."""
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower().split()
+    for name in names:
+        yield name
+        if "-" in name or "_" in name:
+            yield from _WORD_SPLIT.split(name)
+
+
+def text_of(element: Any) -> str:
+    return "".join(element.itertext())
+
+
+def text_length(element: Any) -> int:
+    """Words under an element."""
+    return len(text_of(element).split())
+
+
+def select_many(root: Any, selectors: Sequence[Selector]) -> list[list[Any]]:
+    """For each selector, the elements it picks under ``root`` (root included): one tree walk."""
+    found: list[list[Any]] = [[] for _ in selectors]
+    pairs = list(zip(selectors, found, strict=True))
+    tags = frozenset().union(*(s.tags for s in selectors))
+    watched = frozenset({"class", "id"}).union(
+        *(s.attribute_patterns for s in selectors)
+    )
+    for element in root.iter():
+        tag = element.tag
+        attributes = [(k, v) for k, v in element.items() if k in watched]
+        if not attributes and tag not in tags:
+            continue
+        names = " ".join(v for k, v in attributes if k == "class" or k == "id").lower()
+        words = set(names.split()).union(_WORDS.findall(names)) if names else set()
+        for selector, bucket in pairs:
+            if selector.matches(tag, words, attributes):
+                bucket.append(element)
+    for selector, bucket in pairs:
+        for xpath in selector.xpaths:
+            bucket.extend(e for e in xpath(root) if isinstance(e, etree._Element))
+    return found
+
+
+def select(root: Any, selector: Selector) -> list[Any]:
+    """Elements the selector picks under ``root`` (root included)."""
+    return select_many(root, (selector,))[0]
+
+
+def remove(element: Any) -> None:
+    """Remove an element but keep its tail text in place."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _detached(element: Any, root: Any) -> bool:
+    return all(ancestor is not root for ancestor in element.iterancestors())
+
+
+def strip_never_text(root: Any, selector: Selector) -> Selector:
+    """Remove the tags that never hold article text; returns the rest of the selector."""
+    etree.strip_elements(root, *(selector.tags & _NEVER_TEXT), with_tail=False)
+    return Selector(
+        selector.tags - _NEVER_TEXT,
+        selector.tokens,
+        selector.attributes,
+        selector.xpaths,
+    )
+
+
+def prune(
+    root: Any, picked: Sequence[Any], protected: frozenset[Any] = frozenset()
+) -> int:
+    """Drop the ``picked`` elements under ``root``; returns how many went.
+
+    ``protected`` elements (the article body found by a content rule) and their ancestors stay,
+    and so does any element holding more than GUARD_SHARE of the page's words.
+    """
+    keep = set(protected)
+    for element in protected:
+        keep.update(element.iterancestors())
+    limit = text_length(root) * GUARD_SHARE
+    removed = 0
+    for element in picked:
+        if element in keep or element is root or element.tag in ("html", "body"):
+            continue
+        if _detached(element, root) or text_length(element) > limit:
+            continue
+        remove(element)
+        removed += 1
+    return removed
