@@ -16,7 +16,8 @@ from lxml import etree
 from crawler.cleaning.appstate import next_data_blocks, text_blocks
 from crawler.cleaning.article import CleanArticle
 from crawler.cleaning.blocks import Block, collect_blocks
-from crawler.cleaning.content import choose_content, rule_content
+from crawler.cleaning.content import rule_content
+from crawler.cleaning.coverage import choose_by_coverage
 from crawler.cleaning.decode import decode_html, looks_binary
 from crawler.cleaning.filtering import Filtered, LineContext, filter_blocks
 from crawler.cleaning.metadata import Metadata, extract_metadata
@@ -129,6 +130,11 @@ def _fallback_blocks(doc: Any, meta: Metadata, dom_chars: int) -> list[Block] | 
     return None
 
 
+def _choose(body: Any) -> list[Any]:
+    best, _ = choose_by_coverage(body)
+    return [best] if best is not None else []
+
+
 def _extract(
     doc: Any, meta: Metadata, rules: RuleSet, learned: frozenset[str]
 ) -> _Parts:
@@ -142,7 +148,7 @@ def _extract(
     ruled = rule_content(content_picks)
     standfirst = _standfirst(standfirst_picks, ruled)
     prune(body, drop_picks, frozenset({ruled}) if ruled is not None else frozenset())
-    content = [ruled] if ruled is not None else choose_content(body)
+    content = [ruled] if ruled is not None else _choose(body)
     captions = _captions(content, rules) if content else ()
     blocks = [block for element in content for block in collect_blocks(element)]
     ctx = LineContext(

@@ -12,29 +12,12 @@ from crawler.cleaning.rules import Selector
 
 _WORD_SPLIT = re.compile(r"[-_]")
 _WORDS = re.compile(r"[^\s_-]+")
-# Tags that can hold no article text at all: removed without the size guard.
-_NEVER_TEXT = frozenset(
-    [
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "svg",
-        "canvas",
-        "iframe",
-        "object",
-        "embed",
-        "link",
-        "meta",
-        "select",
-        "input",
-        "button",
-        "textarea",
-        "video",
-        "audio",
-        "map",
-    ]
-)
+# Tags whose content is never markup (raw text, void elements): removed without the size guard.
+# Others (button, select, noscript...) go through it: an unclosed <button> swallows the page.
+_NEVER_TEXT = frozenset({"script", "style", "template", "link", "meta"})
+# Pruning as a whole never removes more than this share of the page's words: the smallest picked
+# elements go first, so junk goes and a wrapper mislabelled by its classes stays.
+BUDGET_SHARE = 0.65
 # An element holding more than this share of the page's text is never dropped by a class/id token
 # or a structural tag: a wrapper like <div class="page has-sidebar"> or an ASP.NET <form>.
 GUARD_SHARE = 0.4
@@ -72,9 +55,10 @@ def select_many(root: Any, selectors: Sequence[Selector]) -> list[list[Any]]:
         if not attributes and tag not in tags:
             continue
         names = " ".join(v for k, v in attributes if k == "class" or k == "id").lower()
-        words = set(names.split()).union(_WORDS.findall(names)) if names else set()
+        whole = set(names.split())
+        words = whole.union(_WORDS.findall(names)) if names else whole
         for selector, bucket in pairs:
-            if selector.matches(tag, words, attributes):
+            if selector.matches(tag, whole, words, attributes):
                 bucket.append(element)
     for selector, bucket in pairs:
         for xpath in selector.xpaths:
@@ -101,8 +85,50 @@ def remove(element: Any) -> None:
     parent.remove(element)
 
 
-def _detached(element: Any, root: Any) -> bool:
-    return all(ancestor is not root for ancestor in element.iterancestors())
+def _outermost(picked: Sequence[Any], skip: set[Any]) -> list[Any]:
+    chosen = set(picked)
+    return [
+        element
+        for element in picked
+        if element not in skip and not any(a in chosen for a in element.iterancestors())
+    ]
+
+
+def prune(
+    root: Any, picked: Sequence[Any], protected: frozenset[Any] = frozenset()
+) -> int:
+    """Drop the ``picked`` elements under ``root``; returns how many went.
+
+    ``protected`` elements (the article body found by a content rule) and their ancestors stay,
+    and so does any element holding more than GUARD_SHARE of the page's words; all in all no more
+    than BUDGET_SHARE of the words go, smallest elements first.
+    """
+    keep = set(protected)
+    for element in protected:
+        keep.update(element.iterancestors())
+    keep.add(root)
+    keep.update(root.iterancestors())
+    total = text_length(root)
+    sized = sorted(
+        (
+            (text_length(element), index, element)
+            for index, element in enumerate(_outermost(picked, keep))
+        ),
+        key=lambda item: item[:2],
+    )
+    budget = total * BUDGET_SHARE
+    removed = 0
+    for words, _, element in sized:
+        if (
+            element.tag in ("html", "body")
+            or words > total * GUARD_SHARE
+            or words > budget
+        ):
+            continue
+        budget -= words
+        remove(element)
+        removed += 1
+    return removed
 
 
 def strip_never_text(root: Any, selector: Selector) -> Selector:
@@ -112,28 +138,6 @@ def strip_never_text(root: Any, selector: Selector) -> Selector:
         selector.tags - _NEVER_TEXT,
         selector.tokens,
         selector.attributes,
+        selector.names,
         selector.xpaths,
     )
-
-
-def prune(
-    root: Any, picked: Sequence[Any], protected: frozenset[Any] = frozenset()
-) -> int:
-    """Drop the ``picked`` elements under ``root``; returns how many went.
-
-    ``protected`` elements (the article body found by a content rule) and their ancestors stay,
-    and so does any element holding more than GUARD_SHARE of the page's words.
-    """
-    keep = set(protected)
-    for element in protected:
-        keep.update(element.iterancestors())
-    limit = text_length(root) * GUARD_SHARE
-    removed = 0
-    for element in picked:
-        if element in keep or element is root or element.tag in ("html", "body"):
-            continue
-        if _detached(element, root) or text_length(element) > limit:
-            continue
-        remove(element)
-        removed += 1
-    return removed

@@ -9,13 +9,16 @@ Rule tables (each an array of tables, each entry with ``why``):
 
 * ``[[drop]]``: elements removed before extraction, by ``tags`` (tag names), ``tokens`` (whole
   class/id names or their words, e.g. ``ad`` matches ``ad-slot`` but not ``load``; a token with a
-  dash matches whole names only), ``attributes`` (``{ role = ["navigation"] }``: a regular
+  dash matches whole names only), ``names`` (whole class/id names only: for layout words like
+  ``sidebar`` that also appear in wrapper classes such as ``ast-no-sidebar``), ``attributes`` (``{ role = ["navigation"] }``: a regular
   expression the whole value must match) or ``xpath`` (slowest; for what nothing else can say).
 * ``[[content]]``: the article body (same keys); the match holding the most text wins.
 * ``[[standfirst]]``: ``tokens`` or ``xpath`` of the dek under the headline.
 * ``[[caption]]``: ``tokens`` or ``xpath`` of image captions (kept apart from the body), and
   ``patterns`` (regular expressions) that mark a line of plain text as a caption.
 * ``[[line]]``: ``patterns``, regular expressions a whole paragraph must match to be dropped.
+* ``[[stop]]``: ``patterns`` of short lines (a "Related stories" heading) that open the area
+  after the article: when one comes after at least half of the body, the rest is dropped.
 * ``[[failure]]``: ``kind`` (a short reason), ``patterns`` and ``where`` ("text", the default, or
   "title"); a page with little article text whose text (or title) matches one of the patterns is a
   consent wall, paywall stub or error page, not an article.
@@ -57,6 +60,7 @@ class Selector:
     tags: frozenset[str] = frozenset()
     tokens: frozenset[str] = frozenset()
     attributes: tuple[tuple[str, str], ...] = ()
+    names: frozenset[str] = frozenset()
     xpaths: tuple[etree.XPath, ...] = ()
     attribute_patterns: Mapping[str, re.Pattern[str]] = field(
         default_factory=dict, init=False, compare=False
@@ -80,19 +84,27 @@ class Selector:
             self.tags | other.tags,
             self.tokens | other.tokens,
             self.attributes + other.attributes,
+            self.names | other.names,
             self.xpaths + other.xpaths,
         )
 
     def matches(
-        self, tag: str, words: set[str], attributes: Sequence[tuple[str, str]]
+        self,
+        tag: str,
+        names: set[str],
+        words: set[str],
+        attributes: Sequence[tuple[str, str]],
     ) -> bool:
-        """True when the tag, a class/id token or an attribute matches (XPath not included).
+        """True when the tag, a class/id name or token, or an attribute matches (not XPath).
 
-        ``words`` holds the element's class and id names, lower-cased, and the words of each.
+        ``names`` holds the element's class and id names, lower-cased; ``words`` those names
+        and the words of each (split on - and _).
         """
         if tag in self.tags:
             return True
-        if words and not self.tokens.isdisjoint(words):
+        if words and not (
+            self.tokens.isdisjoint(words) and self.names.isdisjoint(names)
+        ):
             return True
         patterns = self.attribute_patterns
         if patterns:
@@ -122,8 +134,24 @@ class RuleSet:
     caption: Selector = Selector()
     caption_patterns: tuple[re.Pattern[str], ...] = ()
     line_patterns: tuple[re.Pattern[str], ...] = ()
+    stop_patterns: tuple[re.Pattern[str], ...] = ()
     failures: tuple[FailureRule, ...] = ()
     sites: tuple[SiteRules, ...] = field(default=(), repr=False)
+    _line: re.Pattern[str] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _stop: re.Pattern[str] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _caption: re.Pattern[str] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        # one alternation per kind: a paragraph is matched once, not once per pattern
+        object.__setattr__(self, "_line", _union(self.line_patterns))
+        object.__setattr__(self, "_stop", _union(self.stop_patterns))
+        object.__setattr__(self, "_caption", _union(self.caption_patterns))
 
     def merged(self, other: RuleSet) -> RuleSet:
         return RuleSet(
@@ -133,6 +161,7 @@ class RuleSet:
             caption=self.caption.merged(other.caption),
             caption_patterns=self.caption_patterns + other.caption_patterns,
             line_patterns=self.line_patterns + other.line_patterns,
+            stop_patterns=self.stop_patterns + other.stop_patterns,
             failures=self.failures + other.failures,
             sites=self.sites + other.sites,
         )
@@ -147,6 +176,7 @@ class RuleSet:
             caption=self.caption,
             caption_patterns=self.caption_patterns,
             line_patterns=self.line_patterns,
+            stop_patterns=self.stop_patterns,
             failures=self.failures,
         )
         for site in self.sites:
@@ -155,10 +185,19 @@ class RuleSet:
         return result
 
     def is_boilerplate_line(self, line: str) -> bool:
-        return any(pattern.fullmatch(line) for pattern in self.line_patterns)
+        return self._line is not None and self._line.fullmatch(line) is not None
+
+    def is_stop_line(self, line: str) -> bool:
+        return self._stop is not None and self._stop.fullmatch(line) is not None
 
     def is_caption_line(self, line: str) -> bool:
-        return any(pattern.search(line) for pattern in self.caption_patterns)
+        return self._caption is not None and self._caption.search(line) is not None
+
+
+def _union(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +285,7 @@ def _selector(data: Mapping[str, Any], table: str, where: str) -> Selector:
                 frozenset(t.lower() for t in _strings(entry, "tags", at)),
                 frozenset(t.lower() for t in tokens),
                 _attributes(entry, at),
+                frozenset(n.lower() for n in _strings(entry, "names", at)),
                 _compile_xpaths(_strings(entry, "xpath", at), at),
             )
         )
@@ -278,6 +318,7 @@ def parse_rules(data: Mapping[str, Any], where: str) -> RuleSet:
         caption=_selector(data, "caption", where),
         caption_patterns=_patterns(data, "caption", where),
         line_patterns=_patterns(data, "line", where),
+        stop_patterns=_patterns(data, "stop", where),
         failures=failures,
     )
     site = data.get("site")
