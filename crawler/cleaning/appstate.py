@@ -60,13 +60,20 @@ def _strings(node: Any, key: str = "") -> Iterator[tuple[str, str]]:
         yield key, node
 
 
-def next_data_blocks(doc: Any) -> list[Block]:
+def next_data(doc: Any) -> str:
+    """The raw ``__NEXT_DATA__`` JSON of a Next.js page ("" when absent); read before pruning."""
+    for script in doc.iter("script"):
+        if script.get("id") == "__NEXT_DATA__":
+            return str(script.text or "")
+    return ""
+
+
+def next_data_blocks(raw: str) -> list[Block]:
     """The article text in a Next.js page's ``__NEXT_DATA__`` blob, or []."""
-    scripts = doc.xpath("//script[@id='__NEXT_DATA__']")
-    if not scripts:
+    if not raw:
         return []
     try:
-        data = json.loads(scripts[0].text or "", strict=False)
+        data = json.loads(raw, strict=False)
     except ValueError:
         logger.debug("unparseable __NEXT_DATA__ skipped")
         return []

@@ -56,6 +56,9 @@ _KINDS = {
     "h1": "h2", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h5", "h6": "h6",
     "li": "li", "dt": "li", "dd": "li", "blockquote": "blockquote", "pre": "pre",
 }  # fmt: skip
+LINE_BREAK = (
+    "\u2029"  # stands for <br>: splits a paragraph; source newlines are just spaces
+)
 _STICKY = frozenset(
     {"blockquote", "pre", "li"}
 )  # kinds that hold for nested blocks too
@@ -90,18 +93,20 @@ class _Collector:
         self.parts = []
         link_chars, self.link_chars = self.link_chars, 0
         if kind == "pre":
-            text = raw.strip("\n")
+            text = raw.replace(LINE_BREAK, "\n").strip("\n")
             if text.strip():
                 self.blocks.append(Block(kind, text, 0.0))
             return
-        lines = [line for line in (norm(part) for part in raw.split("\n")) if line]
+        lines = [
+            line for line in (norm(part) for part in raw.split(LINE_BREAK)) if line
+        ]
         total = sum(len(line) for line in lines) or 1
         density = min(1.0, link_chars / total)
         self.blocks.extend(Block(kind, line, density) for line in lines)
 
     def start(self, tag: str) -> None:
         if tag == "br":
-            self.parts.append("\n")
+            self.parts.append(LINE_BREAK)
             return
         if tag == "a":
             self.links += 1

@@ -59,10 +59,10 @@ def declared_encoding(data: bytes) -> str | None:
 def decode_html(data: bytes, hint: str | None = None) -> tuple[str, str]:
     """Decode a page; returns (text, encoding used). Never raises on bad bytes.
 
-    Order: byte-order mark, then valid UTF-8 (a page that decodes as UTF-8 is UTF-8 whatever it
-    declares: a wrong declared charset is common, an accidental valid multi-byte UTF-8 is not),
-    then the HTTP hint, the page's meta charset or XML declaration, then windows-1252.
-    Mixed encodings decode as UTF-8 with replacement characters for the stray bytes.
+    Order: byte-order mark; valid UTF-8 (a page that decodes as UTF-8 is UTF-8 whatever it
+    declares: a wrong declared charset is common, an accidental valid multi-byte UTF-8 is not);
+    mixed encodings (valid UTF-8 sequences next to stray bytes: UTF-8, each stray byte read as
+    windows-1252); then the HTTP hint, the meta charset or XML declaration; then windows-1252.
     """
     for bom, name in _BOMS:
         if data.startswith(bom):
@@ -71,20 +71,40 @@ def decode_html(data: bytes, hint: str | None = None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if _has_utf8_sequences(data):
+        return _decode_mixed(data), "utf-8+cp1252"
     for candidate in (_codec(hint), declared_encoding(data)):
         if candidate and candidate != "utf-8":
             try:
                 return data.decode(candidate), candidate
             except (UnicodeDecodeError, LookupError):
                 continue
-    if _mostly_utf8(data):
-        return data.decode("utf-8", errors="replace"), "utf-8"
     return data.decode("cp1252", errors="replace"), "cp1252"
 
 
-def _mostly_utf8(data: bytes) -> bool:
-    """More valid UTF-8 multi-byte sequences than invalid bytes: mixed encodings, mostly UTF-8."""
-    text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")
-    good = sum(1 for ch in text if ord(ch) > 127) - bad
-    return good > bad
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+MAX_STRAY_BYTES = (
+    200  # past this many stray runs the rest is read as windows-1252 in one go
+)
+
+
+def _has_utf8_sequences(data: bytes) -> bool:
+    return _UTF8_SEQUENCE.search(data) is not None
+
+
+def _decode_mixed(data: bytes) -> str:
+    parts: list[str] = []
+    position = 0
+    for _ in range(MAX_STRAY_BYTES):
+        try:
+            parts.append(data[position:].decode("utf-8"))
+            return "".join(parts)
+        except UnicodeDecodeError as exc:
+            parts.append(data[position : position + exc.start].decode("utf-8"))
+            stray = data[position + exc.start : position + exc.end]
+            parts.append(stray.decode("cp1252", errors="replace"))
+            position += exc.end
+    parts.append(data[position:].decode("cp1252", errors="replace"))
+    return "".join(parts)

@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml import etree
 
-from crawler.cleaning.appstate import next_data_blocks, text_blocks
+from crawler.cleaning.appstate import next_data, next_data_blocks, text_blocks
 from crawler.cleaning.article import CleanArticle
 from crawler.cleaning.blocks import Block, collect_blocks
 from crawler.cleaning.content import rule_content
@@ -119,10 +119,12 @@ def _captions(content: list[Any], rules: RuleSet) -> tuple[str, ...]:
     return tuple(dedupe(found))
 
 
-def _fallback_blocks(doc: Any, meta: Metadata, dom_chars: int) -> list[Block] | None:
+def _fallback_blocks(
+    raw_next: str, meta: Metadata, dom_chars: int
+) -> list[Block] | None:
     """Blocks from embedded data when it holds clearly more text than the markup gave."""
     options = [text_blocks(meta.article_body)] if meta.article_body else []
-    options.append(next_data_blocks(doc))
+    options.append(next_data_blocks(raw_next))
     best = max(options, key=lambda blocks: sum(len(b.text) for b in blocks))
     best_chars = sum(len(b.text) for b in best)
     if best_chars >= 400 and best_chars > dom_chars * 1.5:
@@ -141,6 +143,7 @@ def _extract(
     found = doc.find("body")
     body = found if found is not None else doc
     page_text = " ".join(text_of(body).split())[:20000]
+    raw_next = next_data(doc)
     drop = strip_never_text(body, rules.drop)
     content_picks, standfirst_picks, drop_picks = select_many(
         body, (rules.content, rules.standfirst, drop)
@@ -161,7 +164,7 @@ def _extract(
     )
     filtered = filter_blocks(blocks, ctx)
     dom_chars = sum(len(b.text) for b in filtered.blocks)
-    fallback = _fallback_blocks(doc, meta, dom_chars)
+    fallback = _fallback_blocks(raw_next, meta, dom_chars)
     if fallback is not None:
         logger.debug("embedded article data holds more text than the markup: using it")
         filtered = filter_blocks(fallback, ctx)

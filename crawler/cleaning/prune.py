@@ -85,12 +85,12 @@ def remove(element: Any) -> None:
     parent.remove(element)
 
 
-def _outermost(picked: Sequence[Any], skip: set[Any]) -> list[Any]:
-    chosen = set(picked)
+def _outermost(sized: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
+    chosen = {element for _, element in sized}
     return [
-        element
-        for element in picked
-        if element not in skip and not any(a in chosen for a in element.iterancestors())
+        (words, element)
+        for words, element in sized
+        if not any(a in chosen for a in element.iterancestors())
     ]
 
 
@@ -100,8 +100,9 @@ def prune(
     """Drop the ``picked`` elements under ``root``; returns how many went.
 
     ``protected`` elements (the article body found by a content rule) and their ancestors stay,
-    and so does any element holding more than GUARD_SHARE of the page's words; all in all no more
-    than BUDGET_SHARE of the words go, smallest elements first.
+    and so does any element holding more than GUARD_SHARE of the page's words (its picked
+    descendants may still go); all in all no more than BUDGET_SHARE of the words go, smallest
+    elements first.
     """
     keep = set(protected)
     for element in protected:
@@ -109,22 +110,19 @@ def prune(
     keep.add(root)
     keep.update(root.iterancestors())
     total = text_length(root)
-    sized = sorted(
-        (
-            (text_length(element), index, element)
-            for index, element in enumerate(_outermost(picked, keep))
-        ),
-        key=lambda item: item[:2],
-    )
+    limit = total * GUARD_SHARE
+    eligible = [
+        (words, element)
+        for element in picked
+        if element not in keep
+        and element.tag not in ("html", "body")
+        and (words := text_length(element)) <= limit
+    ]
     budget = total * BUDGET_SHARE
     removed = 0
-    for words, _, element in sized:
-        if (
-            element.tag in ("html", "body")
-            or words > total * GUARD_SHARE
-            or words > budget
-        ):
-            continue
+    for words, element in sorted(_outermost(eligible), key=lambda item: item[0]):
+        if words > budget:
+            break
         budget -= words
         remove(element)
         removed += 1
