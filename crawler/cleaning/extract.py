@@ -145,12 +145,14 @@ def _extract(
     page_text = " ".join(text_of(body).split())[:20000]
     raw_next = next_data(doc)
     drop = strip_never_text(body, rules.drop)
-    content_picks, standfirst_picks, drop_picks = select_many(
-        body, (rules.content, rules.standfirst, drop)
+    content_picks, standfirst_picks, drop_picks, always_picks = select_many(
+        body, (rules.content, rules.standfirst, drop, rules.drop_always)
     )
     ruled = rule_content(content_picks)
     standfirst = _standfirst(standfirst_picks, ruled)
-    prune(body, drop_picks, frozenset({ruled}) if ruled is not None else frozenset())
+    headline = body.find(".//h1")
+    protected = frozenset(e for e in (ruled, headline) if e is not None)
+    prune(body, drop_picks, protected, always_picks)
     content = [ruled] if ruled is not None else _choose(body)
     captions = _captions(content, rules) if content else ()
     blocks = [block for element in content for block in collect_blocks(element)]

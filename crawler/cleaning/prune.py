@@ -94,21 +94,39 @@ def _outermost(sized: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
     ]
 
 
-def prune(
-    root: Any, picked: Sequence[Any], protected: frozenset[Any] = frozenset()
-) -> int:
-    """Drop the ``picked`` elements under ``root``; returns how many went.
+def _detached(element: Any, root: Any) -> bool:
+    """True when an earlier removal took the element out of the tree under ``root``."""
+    return all(ancestor is not root for ancestor in element.iterancestors())
 
-    ``protected`` elements (the article body found by a content rule) and their ancestors stay,
-    and so does any element holding more than GUARD_SHARE of the page's words (its picked
-    descendants may still go); all in all no more than BUDGET_SHARE of the words go, smallest
-    elements first.
-    """
+
+def _protection(root: Any, protected: frozenset[Any]) -> set[Any]:
     keep = set(protected)
     for element in protected:
         keep.update(element.iterancestors())
     keep.add(root)
     keep.update(root.iterancestors())
+    return keep
+
+
+def prune(
+    root: Any,
+    picked: Sequence[Any],
+    protected: frozenset[Any] = frozenset(),
+    always: Sequence[Any] = (),
+) -> int:
+    """Drop the ``picked`` and ``always`` elements under ``root``; returns how many went.
+
+    ``protected`` elements (the headline, the article body found by a content rule) and their
+    ancestors stay. Of ``picked``, any element holding more than GUARD_SHARE of the page's words
+    stays too (its picked descendants may still go), and all in all no more than BUDGET_SHARE of
+    the words go, smallest elements first. ``always`` elements go whatever their size.
+    """
+    keep = _protection(root, protected)
+    removed = 0
+    for element in always:
+        if element not in keep and element.tag not in ("html", "body"):
+            remove(element)
+            removed += 1
     total = text_length(root)
     limit = total * GUARD_SHARE
     eligible = [
@@ -116,10 +134,10 @@ def prune(
         for element in picked
         if element not in keep
         and element.tag not in ("html", "body")
+        and not _detached(element, root)
         and (words := text_length(element)) <= limit
     ]
     budget = total * BUDGET_SHARE
-    removed = 0
     for words, element in sorted(_outermost(eligible), key=lambda item: item[0]):
         if words > budget:
             break

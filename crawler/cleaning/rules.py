@@ -12,6 +12,9 @@ Rule tables (each an array of tables, each entry with ``why``):
   dash matches whole names only), ``names`` (whole class/id names only: for layout words like
   ``sidebar`` that also appear in wrapper classes such as ``ast-no-sidebar``), ``attributes`` (``{ role = ["navigation"] }``: a regular
   expression the whole value must match) or ``xpath`` (slowest; for what nothing else can say).
+  Dropping is guarded: an element holding much of the page's text stays, unless the rule says
+  ``guard = false`` (for names that are never the article, like a comment list); even then an
+  element holding the headline (h1) or the content-rule body stays.
 * ``[[content]]``: the article body (same keys); the match holding the most text wins.
 * ``[[standfirst]]``: ``tokens`` or ``xpath`` of the dek under the headline.
 * ``[[caption]]``: ``tokens`` or ``xpath`` of image captions (kept apart from the body), and
@@ -129,6 +132,7 @@ class RuleSet:
     """Rules in force for one page (generic ones merged with those of its site)."""
 
     drop: Selector = Selector()
+    drop_always: Selector = Selector()  # [[drop]] with guard = false: no size guard
     content: Selector = Selector()
     standfirst: Selector = Selector()
     caption: Selector = Selector()
@@ -156,6 +160,7 @@ class RuleSet:
     def merged(self, other: RuleSet) -> RuleSet:
         return RuleSet(
             drop=self.drop.merged(other.drop),
+            drop_always=self.drop_always.merged(other.drop_always),
             content=self.content.merged(other.content),
             standfirst=self.standfirst.merged(other.standfirst),
             caption=self.caption.merged(other.caption),
@@ -171,6 +176,7 @@ class RuleSet:
         host = _host(url)
         result = RuleSet(
             drop=self.drop,
+            drop_always=self.drop_always,
             content=self.content,
             standfirst=self.standfirst,
             caption=self.caption,
@@ -274,9 +280,14 @@ def _attributes(entry: Mapping[str, Any], at: str) -> tuple[tuple[str, str], ...
     return pairs
 
 
-def _selector(data: Mapping[str, Any], table: str, where: str) -> Selector:
+def _selector(
+    data: Mapping[str, Any], table: str, where: str, guarded: bool | None = None
+) -> Selector:
+    """The table's entries merged; ``guarded`` keeps only entries with that ``guard`` value."""
     selector = Selector()
     for entry, at in _entries(data, table, where):
+        if guarded is not None and bool(entry.get("guard", True)) != guarded:
+            continue
         tokens = _strings(entry, "tokens", at)
         if any(len(t) < 2 for t in tokens):
             raise RuleError(f"{at}: tokens must have at least two characters")
@@ -312,7 +323,8 @@ def parse_rules(data: Mapping[str, Any], where: str) -> RuleSet:
         for entry, at in _entries(data, "failure", where)
     )
     rules = RuleSet(
-        drop=_selector(data, "drop", where),
+        drop=_selector(data, "drop", where, guarded=True),
+        drop_always=_selector(data, "drop", where, guarded=False),
         content=_selector(data, "content", where),
         standfirst=_selector(data, "standfirst", where),
         caption=_selector(data, "caption", where),
