@@ -17,10 +17,10 @@ from typing import Any
 from lxml import etree
 
 from crawler.cleaning.blocks import BLOCK_TAGS
-from crawler.cleaning.prune import text_length
+from crawler.cleaning.prune import text_size
 
 PENALTY = 1.0  # measured on wcxb dev pages: 1.3 and 1.5 lose more recall than they gain precision
-MIN_RULE_WORDS = 40  # words a content rule's match needs before it is trusted
+MIN_RULE_CHARS = 250  # characters a content rule's match needs before it is trusted
 MIN_GOOD = 40  # characters of paragraph text that count as prose
 MIN_ITEM = 20  # list items and table cells are shorter
 MAX_LINK_SHARE = 0.3
@@ -103,10 +103,10 @@ def choose_by_coverage(root: Any) -> tuple[Any | None, int]:
 
 
 def rule_content(matches: list[Any]) -> Any | None:
-    """The content-rule match holding the most words (when it holds real text), or None."""
-    best, best_words = None, MIN_RULE_WORDS - 1
+    """The content-rule match holding the most text (when it holds real text), or None."""
+    best, best_size = None, MIN_RULE_CHARS - 1
     for element in matches:
-        words = text_length(element)
-        if words > best_words:
-            best, best_words = element, words
+        size = text_size(element)
+        if size > best_size:
+            best, best_size = element, size
     return best

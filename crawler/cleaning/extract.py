@@ -22,6 +22,7 @@ from crawler.cleaning.decode import decode_html, looks_binary
 from crawler.cleaning.filtering import Filtered, LineContext, filter_blocks
 from crawler.cleaning.metadata import Metadata, extract_metadata
 from crawler.cleaning.prune import (
+    head_text,
     prune,
     remove,
     select,
@@ -39,6 +40,9 @@ MAX_PAGE_CHARS = (
     16_000_000  # larger "pages" are data dumps; parsing them would stall a worker
 )
 MAX_STANDFIRST_CHARS = 1200
+MIN_FALLBACK_CHARS = (
+    400  # embedded data must hold at least this much text to replace the markup
+)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
@@ -123,11 +127,17 @@ def _fallback_blocks(
     raw_next: str, meta: Metadata, dom_chars: int
 ) -> list[Block] | None:
     """Blocks from embedded data when it holds clearly more text than the markup gave."""
-    options = [text_blocks(meta.article_body)] if meta.article_body else []
-    options.append(next_data_blocks(raw_next))
+    wanted = max(MIN_FALLBACK_CHARS, dom_chars * 1.5)
+    options = (
+        [text_blocks(meta.article_body)] if len(meta.article_body) > wanted else []
+    )
+    if len(raw_next) > wanted:
+        options.append(next_data_blocks(raw_next))
+    if not options:
+        return None
     best = max(options, key=lambda blocks: sum(len(b.text) for b in blocks))
     best_chars = sum(len(b.text) for b in best)
-    if best_chars >= 400 and best_chars > dom_chars * 1.5:
+    if best_chars >= MIN_FALLBACK_CHARS and best_chars > dom_chars * 1.5:
         return best
     return None
 
@@ -142,7 +152,7 @@ def _extract(
 ) -> _Parts:
     found = doc.find("body")
     body = found if found is not None else doc
-    page_text = " ".join(text_of(body).split())[:20000]
+    page_text = head_text(body, 20000)
     raw_next = next_data(doc)
     drop = strip_never_text(body, rules.drop)
     content_picks, standfirst_picks, drop_picks, always_picks = select_many(

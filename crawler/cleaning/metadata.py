@@ -52,13 +52,64 @@ def _types(node: dict[str, Any]) -> set[str]:
     return {str(k).lower() for k in kinds}
 
 
-def jsonld_article(doc: Any) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """What metadata is read from, gathered in one pass per tag (no full-tree XPath)."""
+
+    metas: dict[str, str]
+    canonical: str
+    ld_json: tuple[str, ...]
+    h1: str
+    title: str
+    time: str
+    lang: str
+
+
+def _gather(doc: Any) -> _Head:
+    metas: dict[str, str] = {}
+    for meta in doc.iter("meta"):
+        content = norm(meta.get("content") or "")
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
+        key = key or meta.get("http-equiv") or ""
+        if content and key and key.lower() not in metas:
+            metas[key.lower()] = content
+    canonical = next(
+        (
+            norm(link.get("href") or "")
+            for link in doc.iter("link")
+            if link.get("rel") == "canonical"
+        ),
+        "",
+    )
+    ld_json = tuple(
+        script.text or ""
+        for script in doc.iter("script")
+        if (script.get("type") or "").strip().lower() == "application/ld+json"
+    )
+    return _Head(
+        metas=metas,
+        canonical=canonical,
+        ld_json=ld_json,
+        h1=_first_text(doc.iter("h1")),
+        title=_first_text(doc.iter("title")),
+        time=next(
+            (t.get("datetime") or "" for t in doc.iter("time") if t.get("datetime")), ""
+        ),
+        lang=norm(
+            doc.get("lang")
+            or doc.get("{http://www.w3.org/XML/1998/namespace}lang")
+            or ""
+        ),
+    )
+
+
+def jsonld_article(scripts: tuple[str, ...]) -> dict[str, Any]:
     """The page's schema.org article object (the one with the longest body/headline), or {}."""
     best: dict[str, Any] = {}
     best_rank = (-1, -1)
-    for script in doc.xpath("//script[@type='application/ld+json']"):
+    for text in scripts:
         try:
-            data = json.loads(script.text or "", strict=False)
+            data = json.loads(text, strict=False)
         except ValueError:
             logger.debug("unparseable JSON-LD block skipped")
             continue
@@ -101,99 +152,93 @@ def normalise_date(value: Any) -> str | None:
         return text
 
 
-def _meta(doc: Any, *names: str) -> str:
+def _meta(head: _Head, *names: str) -> str:
     for name in names:
-        found = doc.xpath(
-            "//meta[@property=$n or @name=$n or @itemprop=$n]/@content", n=name
-        )
-        for value in found:
-            if norm(value):
-                return norm(value)
+        value = head.metas.get(name)
+        if value:
+            return value
     return ""
 
 
-def _first_text(doc: Any, xpath: str) -> str:
-    for element in doc.xpath(xpath):
+def _first_text(elements: Iterator[Any]) -> str:
+    for element in elements:
         text = norm("".join(element.itertext()))
         if text:
             return text
     return ""
 
 
-def _language(doc: Any, article: dict[str, Any]) -> str | None:
+def _language(head: _Head, article: dict[str, Any]) -> str | None:
+    in_language = article.get("inLanguage")
     lang = (
-        "".join(doc.xpath("/html/@lang | /html/@xml:lang")[:1])
-        or _meta(doc, "og:locale", "language", "content-language")
-        or (
-            article.get("inLanguage")
-            if isinstance(article.get("inLanguage"), str)
-            else ""
-        )
-        or "".join(doc.xpath("//meta[@http-equiv='content-language']/@content")[:1])
+        head.lang
+        or _meta(head, "og:locale", "language", "content-language")
+        or (in_language if isinstance(in_language, str) else "")
     )
-    lang = norm(str(lang)).replace("_", "-")
+    lang = norm(lang).replace("_", "-")
     return lang or None
 
 
-def _url(doc: Any, base: str | None) -> str | None:
-    found = doc.xpath("//link[@rel='canonical']/@href") or doc.xpath(
-        "//meta[@property='og:url']/@content"
-    )
-    href = norm(found[0]) if found else ""
+def _url(head: _Head, base: str | None) -> str | None:
+    href = head.canonical or _meta(head, "og:url")
     if not href:
         return None
     return urljoin(base, href) if base else href
 
 
-def _authors(doc: Any, article: dict[str, Any]) -> tuple[str, ...]:
+def _authors(doc: Any, head: _Head, article: dict[str, Any]) -> tuple[str, ...]:
     authors = _names(article.get("author"))
     if authors:
         return authors
     meta = _meta(
-        doc, "author", "article:author", "byl", "parsely-author", "sailthru.author"
+        head, "author", "article:author", "byl", "parsely-author", "sailthru.author"
     )
     if meta and not meta.startswith("http"):
         return (meta.removeprefix("By ").removeprefix("by "),)
     text = _first_text(
-        doc,
-        "//*[@rel='author' or @itemprop='author' or contains(@class, 'author-name')]",
+        iter(
+            doc.xpath(
+                "//*[@rel='author' or @itemprop='author' or contains(@class, 'author-name')]"
+            )
+        )
     )
     return (text.removeprefix("By ").removeprefix("by "),) if text else ()
 
 
 def extract_metadata(doc: Any, url: str | None) -> Metadata:
     """Read metadata before the page is pruned (it lives in head, scripts and bylines)."""
-    article = jsonld_article(doc)
+    head = _gather(doc)
+    article = jsonld_article(head.ld_json)
     publisher = article.get("publisher")
     title = (
         _name(article.get("headline"))
-        or _meta(doc, "og:title", "twitter:title")
-        or _first_text(doc, "//h1")
-        or _first_text(doc, "//title")
+        or _meta(head, "og:title", "twitter:title")
+        or head.h1
+        or head.title
     )
     body = article.get("articleBody")
     description = article.get("description")
     return Metadata(
         title=title,
-        authors=_authors(doc, article),
+        authors=_authors(doc, head, article),
         published_at=normalise_date(
             article.get("datePublished")
-            or _meta(doc, "article:published_time", "datePublished", "pubdate", "date")
-            or "".join(doc.xpath("//time/@datetime")[:1])
+            or _meta(head, "article:published_time", "datepublished", "pubdate", "date")
+            or head.time
         ),
         modified_at=normalise_date(
             article.get("dateModified")
-            or _meta(doc, "article:modified_time", "og:updated_time", "dateModified")
+            or _meta(head, "article:modified_time", "og:updated_time", "datemodified")
         ),
-        language=_language(doc, article),
-        canonical_url=_url(doc, url),
-        site_name=_meta(doc, "og:site_name", "application-name")
+        language=_language(head, article),
+        canonical_url=_url(head, url),
+        site_name=_meta(head, "og:site_name", "application-name")
         or _name(publisher)
         or None,
         description=(
             norm(description)
             if isinstance(description, str)
-            else _meta(doc, "og:description", "description")
+            else _meta(head, "og:description", "description")
         ),
         article_body=body.strip() if isinstance(body, str) else "",
     )

@@ -18,7 +18,7 @@ _NEVER_TEXT = frozenset({"script", "style", "template", "link", "meta"})
 # Pruning as a whole never removes more than this share of the page's words: the smallest picked
 # elements go first, so junk goes and a wrapper mislabelled by its classes stays.
 BUDGET_SHARE = 0.65
-# An element holding more than this share of the page's text is never dropped by a class/id token
+# An element holding more than this share of the page's text (in characters) is never dropped by a class/id token
 # or a structural tag: a wrapper like <div class="page has-sidebar"> or an ASP.NET <form>.
 GUARD_SHARE = 0.4
 
@@ -36,31 +36,55 @@ def text_of(element: Any) -> str:
     return "".join(element.itertext())
 
 
-def text_length(element: Any) -> int:
-    """Words under an element."""
-    return len(text_of(element).split())
+_SIZE = etree.XPath("string-length(normalize-space(.))")
+_HEAD_TEXT = etree.XPath("substring(normalize-space(.), 1, $limit)")
+
+
+def text_size(element: Any) -> int:
+    """Characters of an element's text, whitespace collapsed (computed by libxml2: fast)."""
+    return int(_SIZE(element))
+
+
+def head_text(element: Any, limit: int) -> str:
+    """The first ``limit`` characters of an element's text, whitespace collapsed."""
+    return str(_HEAD_TEXT(element, limit=limit))
+
+
+def _verdicts(
+    selectors: Sequence[Selector], tag: str, attributes: list[tuple[str, str]]
+) -> tuple[bool, ...]:
+    names = " ".join(v for k, v in attributes if k == "class" or k == "id").lower()
+    whole = set(names.split())
+    words = whole.union(_WORDS.findall(names)) if names else whole
+    return tuple(s.matches(tag, whole, words, attributes) for s in selectors)
 
 
 def select_many(root: Any, selectors: Sequence[Selector]) -> list[list[Any]]:
-    """For each selector, the elements it picks under ``root`` (root included): one tree walk."""
+    """For each selector, the elements it picks under ``root`` (root included): one tree walk.
+
+    Verdicts are memoised per (tag, watched attributes) for the walk: pages repeat the same
+    class strings on hundreds of elements (menu items, list entries, cards).
+    """
     found: list[list[Any]] = [[] for _ in selectors]
-    pairs = list(zip(selectors, found, strict=True))
     tags = frozenset().union(*(s.tags for s in selectors))
     watched = frozenset({"class", "id"}).union(
         *(s.attribute_patterns for s in selectors)
     )
+    memo: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[bool, ...]] = {}
     for element in root.iter():
         tag = element.tag
         attributes = [(k, v) for k, v in element.items() if k in watched]
         if not attributes and tag not in tags:
             continue
-        names = " ".join(v for k, v in attributes if k == "class" or k == "id").lower()
-        whole = set(names.split())
-        words = whole.union(_WORDS.findall(names)) if names else whole
-        for selector, bucket in pairs:
-            if selector.matches(tag, whole, words, attributes):
-                bucket.append(element)
-    for selector, bucket in pairs:
+        key = (tag, tuple(attributes))
+        verdicts = memo.get(key)
+        if verdicts is None:
+            verdicts = memo[key] = _verdicts(selectors, tag, attributes)
+        if True in verdicts:
+            for bucket, verdict in zip(found, verdicts, strict=True):
+                if verdict:
+                    bucket.append(element)
+    for selector, bucket in zip(selectors, found, strict=True):
         for xpath in selector.xpaths:
             bucket.extend(e for e in xpath(root) if isinstance(e, etree._Element))
     return found
@@ -127,7 +151,7 @@ def prune(
         if element not in keep and element.tag not in ("html", "body"):
             remove(element)
             removed += 1
-    total = text_length(root)
+    total = text_size(root)
     limit = total * GUARD_SHARE
     eligible = [
         (words, element)
@@ -135,7 +159,7 @@ def prune(
         if element not in keep
         and element.tag not in ("html", "body")
         and not _detached(element, root)
-        and (words := text_length(element)) <= limit
+        and (words := text_size(element)) <= limit
     ]
     budget = total * BUDGET_SHARE
     for words, element in sorted(_outermost(eligible), key=lambda item: item[0]):
