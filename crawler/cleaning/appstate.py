@@ -41,6 +41,10 @@ def text_blocks(text: str) -> list[Block]:
             fragment = lxml.html.fragment_fromstring(text, create_parent="div")
         except (etree.ParserError, ValueError):
             return []
+        etree.strip_elements(
+            fragment, etree.Comment, etree.ProcessingInstruction, with_tail=False
+        )
+        etree.strip_elements(fragment, "script", "style", with_tail=False)
         return collect_blocks(fragment)
     return [
         Block("p", line, 0.0)

@@ -133,10 +133,10 @@ def collect_blocks(root: Any) -> list[Block]:
                 collector.add(element.tail)
             continue
         if event == "start":
-            collector.start(tag.lower())
+            collector.start(tag)
             collector.add(element.text)
         else:
-            collector.end(tag.lower())
+            collector.end(tag)
             if element is not root:
                 collector.add(element.tail)
     collector.flush()

@@ -25,7 +25,6 @@ from crawler.cleaning.prune import (
     head_text,
     prune,
     remove,
-    select,
     select_many,
     strip_never_text,
     text_of,
@@ -110,12 +109,13 @@ def _caption_scope(content: list[Any]) -> Any:
     return content[0].getparent() if len(content) > 1 else content[0]
 
 
-def _captions(content: list[Any], rules: RuleSet) -> tuple[str, ...]:
+def _captions(content: list[Any], picked: list[Any]) -> tuple[str, ...]:
+    """Caption texts under the caption scope (see _caption_scope); removed from the tree."""
     scope = _caption_scope(content)
     found: list[str] = []
-    for element in select(scope, rules.caption):
-        if element.getparent() is None:
-            continue
+    for element in picked:
+        if element is not scope and scope not in element.iterancestors():
+            continue  # outside the article, or pruned with its container
         text = norm(text_of(element))
         remove(element)
         if text:
@@ -155,8 +155,11 @@ def _extract(
     page_text = head_text(body, 20000)
     raw_next = next_data(doc)
     drop = strip_never_text(body, rules.drop)
-    content_picks, standfirst_picks, drop_picks, always_picks = select_many(
-        body, (rules.content, rules.standfirst, drop, rules.drop_always)
+    content_picks, standfirst_picks, drop_picks, always_picks, caption_picks = (
+        select_many(
+            body,
+            (rules.content, rules.standfirst, drop, rules.drop_always, rules.caption),
+        )
     )
     ruled = rule_content(content_picks)
     standfirst = _standfirst(standfirst_picks, ruled)
@@ -164,7 +167,7 @@ def _extract(
     protected = frozenset(e for e in (ruled, headline) if e is not None)
     prune(body, drop_picks, protected, always_picks)
     content = [ruled] if ruled is not None else _choose(body)
-    captions = _captions(content, rules) if content else ()
+    captions = _captions(content, caption_picks) if content else ()
     blocks = [block for element in content for block in collect_blocks(element)]
     ctx = LineContext(
         rules=rules,
