@@ -25,6 +25,7 @@ _BIO_VERBS = (
 )
 PROSE_EDGE_CHARS = 80
 EDGE_JUNK_CHARS = 60
+TAIL_LINK_DENSITY = 0.3
 _SENTENCE_END = frozenset(".!?…:;\"'”’»)")
 # a "Related stories" line ends the article in its second half when no long paragraphs follow,
 # and in its last 15% in any case (donation appeals and comments are long paragraphs too)
@@ -165,7 +166,7 @@ def trim_edges(kept: list[Block]) -> tuple[list[Block], list[str]]:
         return kept, []
     last = max(i for i, b in enumerate(kept) if is_prose(b))
     head = [b for b in kept[:first] if _edge_junk(b)]
-    tail = [b for b in kept[last + 1 :] if _edge_junk(b)]
+    tail = [b for b in kept[last + 1 :] if _edge_junk(b) or _link_item(b)]
     drop = {id(b) for b in head + tail}
     result = [b for b in kept if id(b) not in drop]
     while (
@@ -173,6 +174,11 @@ def trim_edges(kept: list[Block]) -> tuple[list[Block], list[str]]:
     ):  # a heading with nothing under it
         tail.append(result.pop())
     return result, [b.text for b in head + tail]
+
+
+def _link_item(block: Block) -> bool:
+    """A linked list item after the article's last paragraph: a list of other pages."""
+    return block.kind == "li" and block.link_density > TAIL_LINK_DENSITY
 
 
 def _edge_junk(block: Block) -> bool:
