@@ -1,8 +1,8 @@
 """HTML to CleanArticle: decode, parse (lxml), read metadata, prune, find the body, filter.
 
 The whole hot path is lxml (plain ``etree`` elements: ``lxml.html``'s element classes cost a
-Python lookup per element); BeautifulSoup is not used: building its tree alone is slower than a
-whole extraction here (see bench/extract.py and the cleaner's notes for the figures).
+Python lookup per element); BeautifulSoup is not used: building its tree alone costs about 12x
+an lxml parse, twice this whole cleaner (about 5.5x). Figures: bench/README.md.
 """
 
 from __future__ import annotations
