@@ -23,6 +23,7 @@ from monitor.config import AppConfig
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
 from monitor.errors import CrawlFailedError
 from monitor.ingest import AlertRules
+from monitor.logs import configure_logging, quiet_libraries
 from monitor.models import Article, ArticleUrl, Change, CrawlIssue, CrawlRun, Source
 from monitor.outbox import configured_channels
 from monitor.runs import close_run, start_run
@@ -184,20 +185,14 @@ def run_crawl(
     if config.relevance_threshold is not None:
         lexicon = replace(lexicon, threshold=config.relevance_threshold)
     process = CrawlerProcess(scrapy_settings(config, db_url, run_id, request))
-    _quiet_scrapy_logs()
+    quiet_libraries(
+        logging.getLogger().getEffectiveLevel()
+    )  # Scrapy reset them to DEBUG
     process.crawl(
         NewsSpider, sources=specs, known=known, recheck=recheck, lexicon=lexicon
     )
     process.start()
     return summarise_run(factory, run_id)
-
-
-def _quiet_scrapy_logs() -> None:
-    """Scrapy resets its loggers to DEBUG; keep them at WARNING unless the user asked for debug."""
-    level = logging.getLogger().getEffectiveLevel()
-    if level > logging.DEBUG:
-        for name in ("scrapy", "twisted", "py.warnings"):
-            logging.getLogger(name).setLevel(max(level, logging.WARNING))
 
 
 def summarise_run(factory: sessionmaker[Session], run_id: int) -> CrawlSummary:
@@ -236,7 +231,7 @@ def summarise_run(factory: sessionmaker[Session], run_id: int) -> CrawlSummary:
 def _child_main(
     config: AppConfig, db_url: str, request: CrawlRequest, run_id: int, log_level: int
 ) -> None:
-    logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(log_level)
     run_crawl(config, db_url, request, run_id)
 
 

@@ -28,6 +28,7 @@ from monitor.cli import (
 )
 from monitor.cli.context import AppContext, load_context
 from monitor.errors import ConfigError, CrawlLockedError, MonitorError
+from monitor.logs import configure_logging
 
 COMMAND_MODULES = (
     crawl_cmd,
@@ -92,19 +93,7 @@ def cli(
         if quiet
         else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     )
-    logging.basicConfig(
-        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    if verbose < 2:
-        for noisy in (
-            "scrapy",
-            "twisted",
-            "filelock",
-            "sqlalchemy",
-            "httpx",
-            "httpcore",
-        ):
-            logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    configure_logging(level)
     ctx.obj = load_context(db_url, config_path, dict(os.environ), Path.cwd())
 
 
