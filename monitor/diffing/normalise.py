@@ -1,62 +1,161 @@
-"""Normalise text so that only what a reader would call a change changes the fingerprint."""
+"""Normalise text so that only what a reader would call a change changes the fingerprint.
+
+``normalise_text`` folds the noise that re-fetching the same article produces: HTML entities
+decoded or re-encoded (``&amp;`` vs ``&``, also double-encoded), Unicode composed or decomposed,
+typographic quotes and dashes vs ASCII ones, non-breaking and thin spaces, zero-width and other
+invisible characters, runs of whitespace. It is idempotent: normalising twice changes nothing.
+
+``fingerprint`` hashes the normalised title, standfirst, authors and body (never ``modified_at``).
+Paragraph boundaries are *not* part of the fingerprint: a page that splits one paragraph in two
+(a markup change) reads the same, so it is not a new version.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import html
+import json
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from monitor.diffing.content import ArticleContent
 
-_FOLD = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
-        "\u2212": "-",
-        "\u00a0": " ",
-        "\u2009": " ",
-        "\u200a": " ",
-        "\u202f": " ",
-        "\u2007": " ",
-        "\u200b": None,
-        "\u200c": None,
-        "\u200d": None,
-        "\ufeff": None,
-        "\u00ad": None,
-    }
+# Typographic variants a site (or its CMS, or its CDN) swaps without anyone editing the text.
+_FOLD_MAP: dict[str, str] = {
+    # single quotes, apostrophes and primes
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u2039": "'",
+    "\u203a": "'",
+    "\uff07": "'",
+    "`": "'",
+    "\u00b4": "'",
+    # double quotes and guillemets
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\uff02": '"',
+    # hyphens, dashes and minus signs
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2015": "-",
+    "\u2212": "-",
+    "\ufe58": "-",
+    "\ufe63": "-",
+    "\uff0d": "-",
+    # ellipsis character vs three dots
+    "\u2026": "...",
+}
+
+# Characters a reader cannot see: soft hyphen, zero-width (non-)joiners and spaces, direction
+# marks and embeddings, word joiner and invisible operators, BOM, variation selectors, C0/C1
+# controls that are not whitespace. CMSs insert and drop them freely.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+    "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]"
 )
+_FOLD = str.maketrans(_FOLD_MAP)
 _SPACE = re.compile(r"\s+")
+# Guards the fixed-point loop below; real text settles in one or two passes.
+_MAX_PASSES = 12
+
+
+def _unescape(text: str) -> str:
+    """Decode HTML entities until none are left (double-encoded ``&amp;amp;`` included)."""
+    while "&" in text:
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def _one_pass(text: str) -> str:
+    text = _unescape(_INVISIBLE.sub("", text))
+    text = _INVISIBLE.sub("", text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _SPACE.sub(" ", text.translate(_FOLD)).strip()
 
 
 def normalise_text(text: str) -> str:
-    """NFC, quote and dash variants folded, invisible characters dropped, whitespace collapsed."""
-    folded = unicodedata.normalize("NFC", text).translate(_FOLD)
-    return _SPACE.sub(" ", folded).strip()
+    """Entities decoded, NFC, quotes/dashes folded, invisible characters dropped, spaces collapsed."""
+    for _ in range(_MAX_PASSES):
+        result = _one_pass(text)
+        if result == text:
+            break
+        text = result
+    return text
+
+
+def word_key(token: str) -> str:
+    """The comparison key of one whitespace-delimited token (fast path for plain ASCII)."""
+    if (
+        token.isascii()
+        and token.isprintable()
+        and "&" not in token
+        and "`" not in token
+    ):
+        return token
+    return normalise_text(token)
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedContent:
+    """The fields a fingerprint covers, normalised; equal exactly when fingerprints are equal.
+
+    ``standfirst`` and ``body`` are the non-empty normalised paragraphs joined by one space, so
+    paragraph boundaries do not count; ``authors`` keeps order, empty names dropped.
+    """
+
+    title: str
+    standfirst: str
+    authors: tuple[str, ...]
+    body: str
+
+
+def _joined(paragraphs: tuple[str, ...]) -> str:
+    return " ".join(n for n in (normalise_text(p) for p in paragraphs) if n)
+
+
+def normalised_fields(content: ArticleContent) -> NormalisedContent:
+    """The normalised form of what a reader sees of one version."""
+    return NormalisedContent(
+        title=normalise_text(content.title),
+        standfirst=_joined(content.standfirst),
+        authors=tuple(n for n in (normalise_text(a) for a in content.authors) if n),
+        body=_joined(content.body),
+    )
+
+
+# Bump when the normalisation changes in a way that changes fingerprints of unchanged text.
+FINGERPRINT_VERSION = "defwatch-fp-1"
 
 
 def fingerprint(content: ArticleContent) -> str:
-    """SHA-256 of the normalised title, standfirst, byline and body paragraphs."""
-    parts = [
-        normalise_text(content.title),
-        *("s:" + normalise_text(p) for p in content.standfirst),
-        *("a:" + normalise_text(a) for a in content.authors),
-        *("p:" + normalise_text(p) for p in content.body),
-    ]
-    joined = "\x1e".join(p for p in parts if p not in ("", "s:", "a:", "p:"))
-    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+    """SHA-256 (hex) of the normalised title, standfirst, byline and body; not modified_at."""
+    fields = normalised_fields(content)
+    payload = json.dumps(
+        [
+            FINGERPRINT_VERSION,
+            fields.title,
+            fields.standfirst,
+            list(fields.authors),
+            fields.body,
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
