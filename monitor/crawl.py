@@ -101,7 +101,7 @@ def known_pages(
         KnownPage(
             url=url, source=source, raw_html_hash=raw_hash, etag=etag, last_modified=lm
         )
-        for url, source, raw_hash, etag, lm in session.execute(query).tuples()
+        for url, source, raw_hash, etag, lm in session.execute(query).all()
     ]
 
 
