@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.errors import StorageError
 from monitor.models import Base
+from monitor.search import ensure_search_index
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ def ensure_schema(engine: Engine) -> None:
                 "creating the defwatch schema in %s", engine.url.render_as_string()
             )
         Base.metadata.create_all(engine)
+        ensure_search_index(engine)
     except OperationalError as exc:
         raise StorageError(
             f"cannot open database {engine.url.render_as_string()}: {exc.orig}"

@@ -49,17 +49,35 @@ def make_item() -> ItemFactory:
         modified_at: str | None = None,
     ) -> ArticleItem:
         article = CleanArticle(
-            title=title, standfirst=standfirst, body=body, body_kinds=("p",) * len(body),
-            authors=authors, failure=failure, modified_at=modified_at,
+            title=title,
+            standfirst=standfirst,
+            body=body,
+            body_kinds=("p",) * len(body),
+            authors=authors,
+            failure=failure,
+            modified_at=modified_at,
         )
-        raw_html = raw if raw is not None else ("<html>" + title + "".join(body) + "</html>").encode()
+        raw_html = (
+            raw
+            if raw is not None
+            else ("<html>" + title + "".join(body) + "</html>").encode()
+        )
         return ArticleItem(
-            source=source, url=url, requested_url=requested_url or url,
-            canonical_url=canonical_url or url, http_status=200,
-            fetched_at=fetched_at or datetime.now(UTC), raw_html=raw_html,
-            raw_html_hash=hashlib.sha256(raw_html).hexdigest(), encoding="utf-8", etag=None,
-            last_modified=None, article=article, relevance=0.9 if relevant else 0.0,
-            relevance_terms=("destroyer",) if relevant else (), is_relevant=relevant,
+            source=source,
+            url=url,
+            requested_url=requested_url or url,
+            canonical_url=canonical_url or url,
+            http_status=200,
+            fetched_at=fetched_at or datetime.now(UTC),
+            raw_html=raw_html,
+            raw_html_hash=hashlib.sha256(raw_html).hexdigest(),
+            encoding="utf-8",
+            etag=None,
+            last_modified=None,
+            article=article,
+            relevance=0.9 if relevant else 0.0,
+            relevance_terms=("destroyer",) if relevant else (),
+            is_relevant=relevant,
         )
 
     return build

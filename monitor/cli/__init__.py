@@ -17,11 +17,27 @@ from pathlib import Path
 
 import click
 
-from monitor.cli import clean_cmd, crawl_cmd, demo_cmd, history_cmd
+from monitor.cli import (
+    clean_cmd,
+    crawl_cmd,
+    demo_cmd,
+    export_cmd,
+    history_cmd,
+    query_cmd,
+    serve_cmd,
+)
 from monitor.cli.context import AppContext, load_context
 from monitor.errors import ConfigError, CrawlLockedError, MonitorError
 
-COMMAND_MODULES = (crawl_cmd, history_cmd, clean_cmd, demo_cmd)
+COMMAND_MODULES = (
+    crawl_cmd,
+    history_cmd,
+    clean_cmd,
+    demo_cmd,
+    query_cmd,
+    export_cmd,
+    serve_cmd,
+)
 
 EXIT_OK = 0
 EXIT_ERROR = 1

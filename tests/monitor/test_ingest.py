@@ -34,11 +34,16 @@ def test_same_content_is_one_version_and_an_edit_is_one_more(sqlite_db, make_ite
     recorder, factory = _recorder(sqlite_db)
     assert recorder.record(make_item()) == "new_article"
     # the same text with typographic variants and extra spaces is not a new version
-    assert recorder.record(make_item(title="Carrier  group drills in Western Pacific")) == "unchanged"
-    edited = make_item(body=(
-        "A Chinese aircraft carrier group carried out flight drills in the Western Pacific.",
-        "Japan dispatched two destroyers to monitor the group, the defence ministry said.",
-    ))
+    assert (
+        recorder.record(make_item(title="Carrier  group drills in Western Pacific"))
+        == "unchanged"
+    )
+    edited = make_item(
+        body=(
+            "A Chinese aircraft carrier group carried out flight drills in the Western Pacific.",
+            "Japan dispatched two destroyers to monitor the group, the defence ministry said.",
+        )
+    )
     assert recorder.record(edited) == "new_version"
     assert recorder.record(edited) == "unchanged"
     assert _count(factory, Version) == 2
@@ -49,34 +54,51 @@ def test_same_content_is_one_version_and_an_edit_is_one_more(sqlite_db, make_ite
         assert edit.is_alerted and "two destroyers" in edit.report["unified"]
         deliveries = list(session.scalars(select(Delivery)))
         # the first version raises no alert by default; the edit one, to the one channel
-        assert [(d.change_id, d.channel, d.status) for d in deliveries] == [(edit.id, "console", "pending")]
+        assert [(d.change_id, d.channel, d.status) for d in deliveries] == [
+            (edit.id, "console", "pending")
+        ]
 
 
 def test_history_is_reachable_from_any_url_of_the_article(sqlite_db, make_item):
     recorder, factory = _recorder(sqlite_db)
     canonical = "https://news.example.com/news/article/1/carrier-drills"
-    recorder.record(make_item(url=canonical, requested_url="https://news.example.com/a/1?utm_source=x"))
+    recorder.record(
+        make_item(
+            url=canonical, requested_url="https://news.example.com/a/1?utm_source=x"
+        )
+    )
     # a slug change on the same site: the old URL redirects to the new one
     renamed = "https://news.example.com/news/article/1/carrier-group-drills"
-    recorder.record(make_item(url=renamed, requested_url=canonical, canonical_url=renamed,
-                              title="Carrier group drills near Japan"))
+    recorder.record(
+        make_item(
+            url=renamed,
+            requested_url=canonical,
+            canonical_url=renamed,
+            title="Carrier group drills near Japan",
+        )
+    )
     with session_scope(factory) as session:
         assert _count(factory, Article) == 1
         article = find_article(session, "https://news.example.com/a/1?utm_source=x")
         assert find_article(session, renamed).id == article.id
         assert [v.title for v in versions_of(session, article.id)] == [
-            "Carrier group drills in Western Pacific", "Carrier group drills near Japan",
+            "Carrier group drills in Western Pacific",
+            "Carrier group drills near Japan",
         ]
 
 
 def test_paragraphs_are_stored_once_per_article(sqlite_db, make_item):
     recorder, factory = _recorder(sqlite_db)
-    body = tuple(f"Paragraph {i} about the destroyer fleet and its missiles." for i in range(10))
+    body = tuple(
+        f"Paragraph {i} about the destroyer fleet and its missiles." for i in range(10)
+    )
     recorder.record(make_item(body=body))
     recorder.record(make_item(body=(*body[:9], "Paragraph 9 was edited by the desk.")))
     with session_scope(factory) as session:
         versions = versions_of(session, 1)
-        assert body_of(session, versions[1])[-1] == "Paragraph 9 was edited by the desk."
+        assert (
+            body_of(session, versions[1])[-1] == "Paragraph 9 was edited by the desk."
+        )
         assert body_of(session, versions[0]) == list(body)
     from monitor.models import Paragraph
 
@@ -85,7 +107,10 @@ def test_paragraphs_are_stored_once_per_article(sqlite_db, make_item):
 
 def test_extraction_failure_and_big_shrink_are_held_not_versions(sqlite_db, make_item):
     recorder, factory = _recorder(sqlite_db)
-    long_body = tuple(f"Paragraph {i} on the navy's new frigate programme and its budget." for i in range(12))
+    long_body = tuple(
+        f"Paragraph {i} on the navy's new frigate programme and its budget."
+        for i in range(12)
+    )
     recorder.record(make_item(body=long_body))
     assert recorder.record(make_item(failure="consent wall")) == "held"
     assert recorder.record(make_item(body=long_body[:1])) == "held"
@@ -96,13 +121,21 @@ def test_extraction_failure_and_big_shrink_are_held_not_versions(sqlite_db, make
     assert any("shrank" in m for m in messages)
 
 
-def test_a_page_that_disappears_is_recorded_as_removed_then_restored(sqlite_db, make_item):
+def test_a_page_that_disappears_is_recorded_as_removed_then_restored(
+    sqlite_db, make_item
+):
     recorder, factory = _recorder(sqlite_db)
     item = make_item()
     recorder.record(item)
-    gone = PageEventItem(source="example", url=item.url, requested_url=item.url,
-                         fetched_at=datetime.now(UTC), outcome="gone", http_status=404,
-                         message="HTTP 404")
+    gone = PageEventItem(
+        source="example",
+        url=item.url,
+        requested_url=item.url,
+        fetched_at=datetime.now(UTC),
+        outcome="gone",
+        http_status=404,
+        message="HTTP 404",
+    )
     assert recorder.record(gone) == "removed"
     assert recorder.record(gone) == "removed"
     recorder.record(item)
@@ -114,7 +147,10 @@ def test_a_page_that_disappears_is_recorded_as_removed_then_restored(sqlite_db, 
 
 def test_irrelevant_articles_are_recorded_but_not_monitored(sqlite_db, make_item):
     recorder, factory = _recorder(sqlite_db)
-    assert recorder.record(make_item(relevant=False, title="Cup final goes to penalties")) == "irrelevant"
+    assert (
+        recorder.record(make_item(relevant=False, title="Cup final goes to penalties"))
+        == "irrelevant"
+    )
     assert _count(factory, Version) == 0
     with session_scope(factory) as session:
         article = session.scalar(select(Article))
@@ -122,11 +158,18 @@ def test_irrelevant_articles_are_recorded_but_not_monitored(sqlite_db, make_item
 
 
 def test_headline_only_sources_alert_only_on_headline_changes(sqlite_db, make_item):
-    rules = AlertRules(channels=(CONSOLE,), source_modes={"example": ("headline_only", 0)})
+    rules = AlertRules(
+        channels=(CONSOLE,), source_modes={"example": ("headline_only", 0)}
+    )
     recorder, factory = _recorder(sqlite_db, rules)
     recorder.record(make_item())
     recorder.record(make_item(body=("Only the body changed here, about the navy.",)))
-    recorder.record(make_item(title="A new headline", body=("Only the body changed here, about the navy.",)))
+    recorder.record(
+        make_item(
+            title="A new headline",
+            body=("Only the body changed here, about the navy.",),
+        )
+    )
     with session_scope(factory) as session:
         alerted = list(session.scalars(select(Change.is_alerted).order_by(Change.id)))
     assert alerted == [False, False, True]

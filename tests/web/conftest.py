@@ -1,0 +1,80 @@
+"""A small real store for the web tests: two sources, edited articles, hostile text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor.db import ensure_schema, make_engine, session_factory
+from monitor.ingest import AlertRules, Recorder
+from monitor.runs import start_run
+
+FRIGATE_URL = "https://alpha.example.com/news/frigate-missiles"
+HOSTILE_URL = "https://beta.example.com/news/hostile"
+HOSTILE = "<script>alert(1)</script>"
+START = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+
+FRIGATE_V1 = (
+    "The navy commissioned its newest frigate on Monday at the northern base.",
+    "The frigate carries eight anti-ship missiles and a towed sonar array.",
+    "Officials said sonar trials near Gotland would begin in the spring.",
+)
+# v2: one word changed (eight -> twelve); v3: the Gotland paragraph removed, one added
+FRIGATE_V2 = (FRIGATE_V1[0], FRIGATE_V1[1].replace("eight", "twelve"), FRIGATE_V1[2])
+FRIGATE_V3 = (
+    FRIGATE_V2[0],
+    FRIGATE_V2[1],
+    "The ministry declined to say when the ship would deploy.",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryStore:
+    """The URL of the built store and what the tests look for in it."""
+
+    url: str
+    path: Path
+
+
+def build_history(url: str, make_item) -> None:  # type: ignore[no-untyped-def]
+    """Record three versions of the frigate article and two of a hostile one."""
+    engine = make_engine(url)
+    ensure_schema(engine)
+    factory = session_factory(engine)
+    recorder = Recorder(factory, AlertRules(), start_run(factory, "test"))
+    bodies = (FRIGATE_V1, FRIGATE_V2, FRIGATE_V3)
+    for i, body in enumerate(bodies):
+        recorder.record(
+            make_item(
+                FRIGATE_URL,
+                title="Navy commissions new frigate",
+                body=body,
+                standfirst=("The ship joins the northern fleet",),
+                source="alpha",
+                fetched_at=START + timedelta(hours=6 * i),
+            )
+        )
+    for i, extra in enumerate(("", " It was later updated.")):
+        recorder.record(
+            make_item(
+                HOSTILE_URL,
+                title=f"Hostile headline {HOSTILE}",
+                body=(f"This paragraph holds {HOSTILE} as plain text.{extra}",),
+                standfirst=(),
+                source="beta",
+                fetched_at=START + timedelta(days=1, hours=i),
+            )
+        )
+    engine.dispose()
+
+
+@pytest.fixture
+def history_store(tmp_path: Path, make_item) -> HistoryStore:  # type: ignore[no-untyped-def]
+    """A SQLite file holding the history above."""
+    path = tmp_path / "history.sqlite3"
+    url = f"sqlite:///{path}"
+    build_history(url, make_item)
+    return HistoryStore(url=url, path=path)
