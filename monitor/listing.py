@@ -379,4 +379,4 @@ def _paragraph_texts(session: Session, ids: set[int]) -> dict[int, str]:
     rows = session.execute(
         select(Paragraph.id, Paragraph.text).where(Paragraph.id.in_(ids))
     )
-    return {pid: text for pid, text in rows}
+    return dict(rows.tuples().all())

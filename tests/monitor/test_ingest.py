@@ -49,7 +49,7 @@ def test_same_content_is_one_version_and_an_edit_is_one_more(sqlite_db, make_ite
     assert _count(factory, Version) == 2
     with session_scope(factory) as session:
         changes = list(session.scalars(select(Change).order_by(Change.id)))
-        assert [c.kind for c in changes][0] == "new"
+        assert changes[0].kind == "new"
         edit = changes[1]
         assert edit.is_alerted and "two destroyers" in edit.report["unified"]
         deliveries = list(session.scalars(select(Delivery)))
