@@ -379,4 +379,4 @@ def _paragraph_texts(session: Session, ids: set[int]) -> dict[int, str]:
     rows = session.execute(
         select(Paragraph.id, Paragraph.text).where(Paragraph.id.in_(ids))
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from crawler.cleaning import CleanArticle
+from crawler.items import ArticleItem
 from monitor.db import ensure_schema, make_engine, session_factory
 from monitor.ingest import AlertRules, Recorder
 from monitor.runs import start_run
@@ -39,7 +42,44 @@ class HistoryStore:
     path: Path
 
 
-def build_history(url: str, make_item) -> None:  # type: ignore[no-untyped-def]
+def article_item(
+    url: str,
+    *,
+    title: str,
+    body: tuple[str, ...],
+    standfirst: tuple[str, ...],
+    source: str,
+    fetched_at: datetime,
+) -> ArticleItem:
+    """An ArticleItem as the spider yields it for a cleaned page."""
+    article = CleanArticle(
+        title=title,
+        standfirst=standfirst,
+        body=body,
+        body_kinds=("p",) * len(body),
+        authors=("Desk Reporter",),
+    )
+    raw = f"<html><h1>{title}</h1>{''.join(body)}</html>".encode()
+    return ArticleItem(
+        source=source,
+        url=url,
+        requested_url=url,
+        canonical_url=url,
+        http_status=200,
+        fetched_at=fetched_at,
+        raw_html=raw,
+        raw_html_hash=hashlib.sha256(raw).hexdigest(),
+        encoding="utf-8",
+        etag=None,
+        last_modified=None,
+        article=article,
+        relevance=0.9,
+        relevance_terms=("frigate",) if "frigate" in url else ("hostile",),
+        is_relevant=True,
+    )
+
+
+def build_history(url: str, make_item=article_item) -> None:  # type: ignore[no-untyped-def]
     """Record three versions of the frigate article and two of a hostile one."""
     engine = make_engine(url)
     ensure_schema(engine)
@@ -71,10 +111,10 @@ def build_history(url: str, make_item) -> None:  # type: ignore[no-untyped-def]
     engine.dispose()
 
 
-@pytest.fixture
-def history_store(tmp_path: Path, make_item) -> HistoryStore:  # type: ignore[no-untyped-def]
-    """A SQLite file holding the history above."""
-    path = tmp_path / "history.sqlite3"
+@pytest.fixture(scope="module")
+def history_store(tmp_path_factory: pytest.TempPathFactory) -> HistoryStore:
+    """A SQLite file holding the history above (shared by a module's tests: they only read)."""
+    path = tmp_path_factory.mktemp("web") / "history.sqlite3"
     url = f"sqlite:///{path}"
-    build_history(url, make_item)
+    build_history(url)
     return HistoryStore(url=url, path=path)
