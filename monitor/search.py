@@ -201,7 +201,7 @@ def _sqlite_matches(
     wanted = limit + offset
     try:
         body = session.execute(text(_SQLITE_BODY), {"q": fts, "n": wanted}).all()
-        heads: Sequence[Row[Any]] = ()
+        heads: Sequence[Row[Any, Any]] = ()
         if len(body) < wanted:
             # one headline is shared by many versions: read enough rows to fill the page
             heads = session.execute(
