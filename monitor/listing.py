@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, String, cast, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, defer
 
 from monitor.models import Article, Change, Paragraph, Source, Version
 
@@ -195,6 +195,9 @@ def _change_query() -> Select[Change, str, str, str, int, int]:
         .join(Source, Source.id == Article.source_id)
         .outerjoin(old, old.id == Change.from_version_id)
         .outerjoin(new, new.id == Change.to_version_id)
+        .options(
+            defer(Change.report)
+        )  # the stored diff can be large; lists never show it
     )
 
 
