@@ -106,19 +106,21 @@ def show(app: AppContext, url: str, number: int | None, as_json: bool) -> None:
             "authors": list(version.authors),
             "body": body_of(session, version),
         }
+        version_title = version.title
+        paragraphs = [*version.standfirst, *body_of(session, version)]
     if as_json:
         echo_json(data)
         return
-    click.echo(safe(f"{data['title']}"))
+    click.echo(safe(version_title))
     click.echo(
         safe(
             f"{data['url']} — version {data['version']} of {data['versions']}, "
             f"fetched {data['fetched_at']}"
         )
     )
-    for line in [*data["standfirst"], *data["body"]]:  # type: ignore[misc]
+    for paragraph in paragraphs:
         click.echo("")
-        click.echo(safe(str(line)))
+        click.echo(safe(paragraph))
 
 
 @click.command()

@@ -118,3 +118,8 @@ def test_export_jsonl_and_csv(store, tmp_path: Path):
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert {r["url"] for r in rows} == {FRIGATE_URL, HOSTILE_URL}
     assert json.loads(rows[0]["relevance_terms"])
+
+
+def test_serve_is_a_command_bound_to_loopback_by_default():
+    out = CliRunner().invoke(cli, ["--db", "sqlite://", "serve", "--help"]).output
+    assert "--host" in out and "127.0.0.1" in out and "8470" in out
