@@ -3,6 +3,7 @@ only pre-rendered HTML is the diffing module's ``render_html``, which escapes th
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from markupsafe import Markup
@@ -36,6 +37,16 @@ def render(
         .render(request=request, **values)
     )
     return HTMLResponse(html, status_code=status)
+
+
+# render_html sets inline styles for mail clients; the page's CSP forbids them (the stylesheet
+# styles the same classes). Attribute values there are constants, and text is escaped with
+# quote=True, so a literal ` style="` never comes from article text.
+_INLINE_STYLE = re.compile(r' style="[^"]*"')
+
+
+def _without_inline_styles(fragment: str) -> str:
+    return _INLINE_STYLE.sub("", fragment)
 
 
 def recent_changes(request: Request) -> Response:
@@ -123,7 +134,7 @@ def diff_page(request: Request) -> Response:
         line=line,
         pair=pair,
         view=view,
-        inline=Markup(render_html(pair.report, context=None)),
+        inline=Markup(_without_inline_styles(render_html(pair.report, context=None))),
         rows=side_by_side(pair.report),
     )
 
