@@ -63,6 +63,15 @@ def browser_page(browser) -> Iterator[tuple[object, str, list[str]]]:
         dialog.dismiss()
 
     page.on("dialog", on_dialog)
+    # anything the page tried that the CSP blocked, or a missing resource, shows up here
+    page.on(
+        "console",
+        lambda message: (
+            dialogs.append(f"console: {message.text}")
+            if message.type == "error"
+            else None
+        ),
+    )
     try:
         yield page, base, dialogs
     finally:
@@ -70,7 +79,7 @@ def browser_page(browser) -> Iterator[tuple[object, str, list[str]]]:
 
 
 def test_from_recent_changes_to_timeline_to_highlighted_diff(browser_page):
-    page, base, _ = browser_page
+    page, base, errors = browser_page
     page.goto(base + "/")
     page.get_by_role("link", name="Navy commissions new frigate").first.click()
     page.wait_for_url("**/articles/1")
@@ -90,6 +99,7 @@ def test_from_recent_changes_to_timeline_to_highlighted_diff(browser_page):
         page.locator(".side-by-side td.old del").all_inner_texts()
     )
     assert "twelve" in page.locator(".side-by-side td.new ins").all_inner_texts()
+    assert errors == []  # nothing blocked by the CSP, nothing missing
 
 
 def test_search_finds_an_old_versions_text(browser_page):
