@@ -431,6 +431,8 @@ def main() -> None:
         print(
             f"built {args.db} in {time.perf_counter() - began:.0f} s", file=sys.stderr
         )
+        if args.build_only:
+            return
     engine = make_engine(url, read_only=True)
     with engine.connect() as conn:
         counts = {
