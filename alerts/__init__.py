@@ -9,7 +9,7 @@ from __future__ import annotations
 from alerts.channel import AlertChannel
 from alerts.errors import AlertConfigError, AlertDeliveryError, AlertError
 from alerts.message import ChangeAlert
-from alerts.registry import CHANNELS, build_channel
+from alerts.registry import CHANNELS, build_channel, describe_channels
 
 __all__ = [
     "CHANNELS",
@@ -19,4 +19,5 @@ __all__ = [
     "AlertError",
     "ChangeAlert",
     "build_channel",
+    "describe_channels",
 ]

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler.sources import SourceSpec
+from monitor.diffing import AlertPolicy
 from monitor.errors import ConfigError
 
 CONFIG_FILENAME = "defwatch.toml"
@@ -28,8 +29,7 @@ class SourceConfig:
     """A source as configured: what to crawl and when to alert."""
 
     spec: SourceSpec
-    alert_mode: str = "any"  # any | min_words | headline_only
-    alert_min_words: int = 0
+    alert_policy: AlertPolicy = field(default_factory=AlertPolicy)
     discover_every_min: int = 60
 
 
@@ -217,10 +217,15 @@ def _parse_source(table: _Table) -> SourceConfig:
         raise table.error(
             "alert", f"must be one of {', '.join(ALERT_MODES)}, got {mode!r}"
         )
+    policy = AlertPolicy(
+        mode=mode,  # type: ignore[arg-type]  # checked against ALERT_MODES above
+        min_words=int(table.number("alert_min_words", 0)),
+        min_significance=table.number("alert_min_significance", 0.0),
+        alert_on_metadata_only=table.flag("alert_on_metadata_only", False),
+    )
     source = SourceConfig(
         spec=spec,
-        alert_mode=mode,
-        alert_min_words=int(table.number("alert_min_words", 0)),
+        alert_policy=policy,
         discover_every_min=int(table.number("discover_every_min", 60, minimum=1)),
     )
     table.reject_unknown()

@@ -24,6 +24,7 @@ from monitor.db import ensure_schema, make_engine, session_factory, session_scop
 from monitor.errors import CrawlFailedError
 from monitor.ingest import AlertRules
 from monitor.models import Article, Change, CrawlIssue, CrawlRun, Source
+from monitor.outbox import configured_channels
 from monitor.runs import close_run, start_run
 
 logger = logging.getLogger(__name__)
@@ -108,12 +109,10 @@ def known_pages(
 def alert_rules(config: AppConfig) -> AlertRules:
     """The alerting part of the config, as the recorder needs it."""
     return AlertRules(
-        channels=config.channels,
+        channels=configured_channels(config),
         alert_on_new=config.alert_on_new,
         alert_on_removed=config.alert_on_removed,
-        source_modes={
-            s.spec.name: (s.alert_mode, s.alert_min_words) for s in config.sources
-        },
+        policies={s.spec.name: s.alert_policy for s in config.sources},
     )
 
 
@@ -129,6 +128,7 @@ def scrapy_settings(
     settings.set("DEFWATCH_DB_URL", db_url, priority="cmdline")
     settings.set("DEFWATCH_RUN_ID", run_id, priority="cmdline")
     settings.set("DEFWATCH_ALERT_RULES", alert_rules(config), priority="cmdline")
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     settings.set("ROBOTSTXT_OBEY", config.obey_robots, priority="cmdline")
     settings.set("DOWNLOAD_TIMEOUT", config.download_timeout_s, priority="cmdline")
     settings.set(
@@ -168,14 +168,21 @@ def run_crawl(
     lexicon = RelevanceLexicon.default().extended(config.relevance_terms)
     if config.relevance_threshold is not None:
         lexicon = replace(lexicon, threshold=config.relevance_threshold)
-    process = CrawlerProcess(
-        scrapy_settings(config, db_url, run_id, request), install_root_handler=False
-    )
+    process = CrawlerProcess(scrapy_settings(config, db_url, run_id, request))
+    _quiet_scrapy_logs()
     process.crawl(
         NewsSpider, sources=specs, known=known, recheck=recheck, lexicon=lexicon
     )
     process.start()
     return summarise_run(factory, run_id)
+
+
+def _quiet_scrapy_logs() -> None:
+    """Scrapy resets its loggers to DEBUG; keep them at WARNING unless the user asked for debug."""
+    level = logging.getLogger().getEffectiveLevel()
+    if level > logging.DEBUG:
+        for name in ("scrapy", "twisted", "py.warnings"):
+            logging.getLogger(name).setLevel(max(level, logging.WARNING))
 
 
 def summarise_run(factory: sessionmaker[Session], run_id: int) -> CrawlSummary:
@@ -184,7 +191,9 @@ def summarise_run(factory: sessionmaker[Session], run_id: int) -> CrawlSummary:
     with session_scope(factory) as session:
         run = session.get_one(CrawlRun, run_id)
         changes_new = session.scalar(
-            select(func.count()).select_from(Change).where(Change.run_id == run_id)
+            select(func.count())
+            .select_from(Change)
+            .where(Change.run_id == run_id, Change.kind != "new")
         )
         issues = tuple(
             f"{i.severity}: {i.url}: {i.message}"
@@ -210,8 +219,9 @@ def summarise_run(factory: sessionmaker[Session], run_id: int) -> CrawlSummary:
 
 
 def _child_main(
-    config: AppConfig, db_url: str, request: CrawlRequest, run_id: int
+    config: AppConfig, db_url: str, request: CrawlRequest, run_id: int, log_level: int
 ) -> None:
+    logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     run_crawl(config, db_url, request, run_id)
 
 
@@ -225,7 +235,10 @@ def run_crawl_in_child(
     scope = ",".join(s.name for s in select_sources(config, request)) or "nothing"
     run_id = start_run(factory, scope=scope)
     context = multiprocessing.get_context("spawn")
-    child = context.Process(target=_child_main, args=(config, db_url, request, run_id))
+    child = context.Process(
+        target=_child_main,
+        args=(config, db_url, request, run_id, logging.getLogger().getEffectiveLevel()),
+    )
     child.start()
     child.join(timeout_s)
     if child.is_alive():

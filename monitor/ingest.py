@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -19,8 +19,15 @@ from crawler.cleaning import CLEANER_VERSION, CleanArticle, clean_html
 from crawler.items import ArticleItem, PageEventItem
 from monitor.config import ChannelConfig
 from monitor.db import session_scope
-from monitor.diffing import ArticleContent, ChangeReport, diff_contents, fingerprint
-from monitor.models import Article, ArticleUrl, Change, CrawlIssue, Version
+from monitor.diffing import (
+    AlertPolicy,
+    ArticleContent,
+    ChangeReport,
+    diff_contents,
+    fingerprint,
+    should_alert,
+)
+from monitor.models import Article, ArticleUrl, Change, CrawlIssue, Source, Version
 from monitor.outbox import queue_deliveries
 from monitor.schedule import next_check_at
 from monitor.store import (
@@ -52,20 +59,11 @@ class AlertRules:
     channels: tuple[ChannelConfig, ...] = ()
     alert_on_new: bool = False
     alert_on_removed: bool = True
-    source_modes: Mapping[str, tuple[str, int]] = field(
-        default_factory=dict
-    )  # name -> mode, words
+    policies: Mapping[str, AlertPolicy] = field(default_factory=dict)  # by source name
 
     def wants(self, source: str, report: ChangeReport) -> bool:
-        """True when this edit passes the source's alert threshold."""
-        mode, min_words = self.source_modes.get(source, ("any", 0))
-        if report.is_empty:
-            return False
-        if mode == "headline_only":
-            return "headline" in report.kinds
-        if mode == "min_words":
-            return report.words_added + report.words_removed >= min_words
-        return True
+        """True when this change passes the source's alert policy."""
+        return should_alert(report, self.policies.get(source, AlertPolicy()))
 
 
 def content_from(article: CleanArticle) -> ArticleContent:
@@ -88,6 +86,7 @@ class Recorder:
         self._factory = factory
         self._rules = rules
         self._run_id = run_id
+        self._source_ids: dict[str, int] = {}
 
     def record(self, item: ArticleItem | PageEventItem) -> Outcome:
         """Record one item in its own transaction; a duplicate write by another worker is a no-op."""
@@ -144,9 +143,12 @@ class Recorder:
         monitored: bool,
     ) -> Article:
         now = item.fetched_at
-        source = get_or_create_source(session, item.source, now)
+        source_id = self._source_ids.get(item.source)
+        if source_id is None:
+            source_id = get_or_create_source(session, item.source, now).id
+            self._source_ids[item.source] = source_id
         article = Article(
-            source_id=source.id,
+            source_id=source_id,
             canonical_url=item.canonical_url,
             title=item.article.title,
             status="active",
@@ -163,10 +165,14 @@ class Recorder:
             raw_html_hash=item.raw_html_hash,
             held_failures=0,
         )
-        article.source = source
         session.add(article)
         session.flush()
-        self._add_aliases(session, article, urls)
+        # none of these URLs is known (the caller looked them up), so no need to look again
+        session.add_all(
+            ArticleUrl(article_id=article.id, url=url)
+            for url in dict.fromkeys(urls)
+            if url
+        )
         return article
 
     def _add_aliases(
@@ -209,6 +215,7 @@ class Recorder:
             return "new_version"
         new_hash = fingerprint(new)
         if new_hash == previous.content_hash:
+            self._metadata_change(session, article, previous, item)
             return "unchanged"
         old = self._previous_content(session, previous, item.url)
         if fingerprint(old) == new_hash:
@@ -236,13 +243,39 @@ class Recorder:
             kind=report.kind,
             summary=report.summary,
             report=report,
-            alert=self._rules.wants(article.source.name, report),
+            alert=self._rules.wants(item.source, report),
             event_key=f"edit:{version.id}",
             text=new.text,
             now=item.fetched_at,
         )
         article.title = new.title
         return "new_version"
+
+    def _metadata_change(
+        self, session: Session, article: Article, previous: Version, item: ArticleItem
+    ) -> None:
+        """dateModified moved but the text is the same: record it once, alert only if asked."""
+        modified = item.article.modified_at
+        if not modified or modified == previous.modified_at:
+            return
+        key = f"meta:{previous.id}:{modified}"[:100]
+        if session.scalar(select(Change.id).where(Change.event_key == key)) is not None:
+            return
+        old = content_of(session, previous)
+        report = diff_contents(old, replace(old, modified_at=modified))
+        self._change(
+            session,
+            article,
+            previous,
+            previous,
+            kind=report.kind,
+            summary=report.summary,
+            report=report,
+            alert=self._rules.wants(item.source, report),
+            event_key=key,
+            text=old.text,
+            now=item.fetched_at,
+        )
 
     def _previous_content(
         self, session: Session, previous: Version, url: str
@@ -381,14 +414,25 @@ class Recorder:
             significance=report.significance if report else 0.0,
             words_added=report.words_added if report else 0,
             words_removed=report.words_removed if report else 0,
-            report={"unified": report.unified} if report else {},
+            report=report.to_dict() if report else {},
             is_alerted=alert,
             detected_at=now,
         )
         session.add(change)
         session.flush()
         if alert:
-            queue_deliveries(session, change, article, text, self._rules.channels, now)
+            source = self._source_name(session, article.source_id)
+            queue_deliveries(
+                session, change, article, source, text, self._rules.channels, now
+            )
+
+    def _source_name(self, session: Session, source_id: int) -> str:
+        for name, known_id in self._source_ids.items():
+            if known_id == source_id:
+                return name
+        name = session.get_one(Source, source_id).name
+        self._source_ids[name] = source_id
+        return name
 
     def _issue(
         self,

@@ -25,19 +25,15 @@ from alerts import (
 )
 from monitor.config import AppConfig, ChannelConfig
 from monitor.db import session_scope
+from monitor.diffing import ChangeReport, render_html
 from monitor.models import Article, Change, Delivery, Source
+from monitor.outbox import configured_channels
 from monitor.store import change_version_numbers
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CHANNEL = ChannelConfig(name="console", kind="console", options={})
 BACKOFF_BASE_S = 30.0
 BACKOFF_MAX_S = 6 * 3600.0
-
-
-def configured_channels(config: AppConfig) -> tuple[ChannelConfig, ...]:
-    """The config's channels, or the console when none is configured."""
-    return config.channels or (DEFAULT_CHANNEL,)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -54,6 +50,9 @@ def build_alert(session: Session, change: Change, base_url: str | None) -> Chang
     numbers = change_version_numbers(session, change)
     diff_url = f"{base_url.rstrip('/')}/changes/{change.id}" if base_url else None
     report = change.report or {}
+    diff_html = (
+        render_html(ChangeReport.from_dict(report)) if report.get("schema") else ""
+    )
     return ChangeAlert(
         change_id=change.id,
         source=source.name,
@@ -66,7 +65,7 @@ def build_alert(session: Session, change: Change, base_url: str | None) -> Chang
         from_version=numbers.from_number,
         to_version=numbers.to_number,
         diff_text=str(report.get("unified", "")),
-        diff_html=str(report.get("html", "")),
+        diff_html=diff_html,
         significance=change.significance,
         words_added=change.words_added,
         words_removed=change.words_removed,

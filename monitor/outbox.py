@@ -7,8 +7,15 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from monitor.config import ChannelConfig
+from monitor.config import AppConfig, ChannelConfig
 from monitor.models import Article, Change, Delivery
+
+DEFAULT_CHANNEL = ChannelConfig(name="console", kind="console", options={})
+
+
+def configured_channels(config: AppConfig) -> tuple[ChannelConfig, ...]:
+    """The config's channels, or the console when none is configured."""
+    return config.channels or (DEFAULT_CHANNEL,)
 
 
 def channel_wants(channel: ChannelConfig, source: str, text: str) -> bool:
@@ -30,6 +37,7 @@ def queue_deliveries(
     session: Session,
     change: Change,
     article: Article,
+    source: str,
     text: str,
     channels: Sequence[ChannelConfig],
     now: datetime,
@@ -37,7 +45,7 @@ def queue_deliveries(
     """Add one pending delivery per channel that wants this change; returns how many."""
     queued = 0
     for channel in channels:
-        if channel_wants(channel, article.source.name, f"{article.title}\n{text}"):
+        if channel_wants(channel, source, f"{article.title}\n{text}"):
             session.add(
                 Delivery(
                     change_id=change.id,

@@ -141,12 +141,17 @@ def store_paragraphs(
             )
         ).all()
     )
-    for text, key in zip(body, hashes, strict=True):
-        if key not in existing:
-            paragraph = Paragraph(article_id=article_id, hash=key, text=text)
-            session.add(paragraph)
-            session.flush()
-            existing[key] = paragraph.id
+    new = {
+        key: text for text, key in zip(body, hashes, strict=True) if key not in existing
+    }
+    if new:
+        rows = [
+            Paragraph(article_id=article_id, hash=key, text=text)
+            for key, text in new.items()
+        ]
+        session.add_all(rows)
+        session.flush()  # one batched INSERT for all new paragraphs
+        existing.update((row.hash, row.id) for row in rows)
     return [existing[key] for key in hashes]
 
 

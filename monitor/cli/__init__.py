@@ -46,7 +46,27 @@ EXIT_PARTIAL = 3
 EXIT_LOCKED = 4
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group; turns our typed errors into one line on stderr and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except CrawlLockedError as exc:
+            click.echo(f"defwatch: {exc}", err=True)
+            ctx.exit(EXIT_LOCKED)
+        except ConfigError as exc:
+            click.echo(f"defwatch: config error: {exc}", err=True)
+            ctx.exit(EXIT_CONFIG)
+        except MonitorError as exc:
+            click.echo(f"defwatch: {exc}", err=True)
+            ctx.exit(EXIT_ERROR)
+        except BrokenPipeError:
+            ctx.exit(EXIT_OK)
+        return None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db", "db_url", metavar="URL", help="SQLAlchemy database URL (or DEFWATCH_DB)."
 )
@@ -94,25 +114,7 @@ for _module in COMMAND_MODULES:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``defwatch`` console command."""
-    try:
-        cli.main(args=argv, prog_name="defwatch", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(EXIT_ERROR)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(EXIT_CONFIG if exc.exit_code == 2 else exc.exit_code)
-    except CrawlLockedError as exc:
-        click.echo(f"defwatch: {exc}", err=True)
-        sys.exit(EXIT_LOCKED)
-    except ConfigError as exc:
-        click.echo(f"defwatch: config error: {exc}", err=True)
-        sys.exit(EXIT_CONFIG)
-    except MonitorError as exc:
-        click.echo(f"defwatch: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
-    except BrokenPipeError:
-        sys.exit(EXIT_OK)
+    cli.main(args=argv, prog_name="defwatch")
 
 
 __all__ = [

@@ -19,10 +19,10 @@ from monitor.demo.site import (
     serve_directory,
     write_site,
 )
-from monitor.diffing import diff_contents
+from monitor.diffing import ChangeReport, render_word_diff
 from monitor.models import Article, Change
 from monitor.notify import channel_factory, send_pending
-from monitor.store import content_of, version_by_number
+from monitor.store import versions_of
 
 DEMO_DB = "defwatch-demo.sqlite3"
 FAST_LOOPBACK = (
@@ -53,17 +53,17 @@ def _show_diffs(db_url: str) -> None:
         ):
             article = session.get_one(Article, change.article_id)
             click.echo(click.style(f"\n{article.title}", bold=True))
-            click.echo(f"{article.canonical_url}\n{change.summary}")
-            if change.from_version_id and change.to_version_id:
-                old_number = article.version_count - 1
-                old = content_of(
-                    session, version_by_number(session, article.id, old_number)
-                )
-                new = content_of(
-                    session,
-                    version_by_number(session, article.id, article.version_count),
-                )
-                click.echo(diff_contents(old, new).unified)
+            versions = ", ".join(
+                f"v{v.number} {v.fetched_at:%H:%M:%S}"
+                for v in versions_of(session, article.id)
+            )
+            click.echo(
+                f"{article.canonical_url}\nversions: {versions}\n{change.summary}"
+            )
+            if change.report.get("schema"):
+                report = ChangeReport.from_dict(change.report)
+                click.echo(render_word_diff(report))
+                click.echo(report.unified)
 
 
 @click.command()

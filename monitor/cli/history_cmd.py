@@ -10,7 +10,7 @@ import click
 from monitor.cli.context import AppContext
 from monitor.cli.output import echo_json, echo_table, iso, safe
 from monitor.db import session_scope
-from monitor.diffing import diff_contents
+from monitor.diffing import diff_contents, render_word_diff
 from monitor.errors import UnknownArticleError
 from monitor.models import Article, Source
 from monitor.store import (
@@ -101,9 +101,13 @@ def history(app: AppContext, url: str, as_json: bool) -> None:
 )
 @click.pass_obj
 def diff(
-    app: AppContext, url: str, from_number: int | None, to_number: int | None
+    app: AppContext,
+    url: str,
+    from_number: int | None,
+    to_number: int | None,
+    full: bool,
 ) -> None:
-    """Show what changed between two versions of an article, as a unified diff."""
+    """Show what changed between two versions: the words, then a unified diff (~ = moved)."""
     with session_scope(app.sessions()) as session:
         article = find_article(session, url)
         latest = article.version_count
@@ -120,7 +124,9 @@ def diff(
     click.echo(
         f"{safe(canonical)}: version {from_number} -> {to_number}: {report.summary}"
     )
-    if report.unified:
+    if not report.is_empty:
+        click.echo(safe(render_word_diff(report, context=None if full else 8)))
+        click.echo()
         click.echo(safe(report.unified))
 
 

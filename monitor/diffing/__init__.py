@@ -25,7 +25,7 @@ from monitor.diffing.normalise import (
 )
 from monitor.diffing.policy import AlertPolicy, AlertPolicyError, should_alert
 from monitor.diffing.report import ChangeReport, diff_contents
-from monitor.diffing.textview import render_unified
+from monitor.diffing.textview import render_unified, render_word_diff
 from monitor.diffing.words import WordOp, word_ops
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "normalised_fields",
     "render_html",
     "render_unified",
+    "render_word_diff",
     "should_alert",
     "word_ops",
 ]

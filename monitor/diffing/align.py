@@ -70,10 +70,9 @@ class _Para:
     weight: int
 
 
-def _paras(texts: Sequence[str]) -> list[_Para]:
+def _paras(keys: Sequence[str]) -> list[_Para]:
     out: list[_Para] = []
-    for index, text in enumerate(texts):
-        key = normalise_text(text)
+    for index, key in enumerate(keys):
         if key:
             words = key.casefold().split()
             out.append(_Para(index, key, frozenset(words), len(words) + 1))
@@ -157,14 +156,11 @@ def _in_place(olds: Sequence[int], weights: Sequence[int]) -> set[int]:
 
 
 def _pair_row(
-    old_texts: Sequence[str],
-    new_texts: Sequence[str],
-    old_i: int,
-    new_i: int,
-    moved: bool,
+    old: _Para, new: _Para, texts: tuple[Sequence[str], Sequence[str]], moved: bool
 ) -> ParagraphDiff:
-    old_text, new_text = old_texts[old_i], new_texts[new_i]
-    if normalise_text(old_text) == normalise_text(new_text):
+    old_i, new_i = old.index, new.index
+    old_text, new_text = texts[0][old_i], texts[1][new_i]
+    if old.key == new.key:
         return ParagraphDiff(
             status="equal",
             old_index=old_i,
@@ -205,55 +201,66 @@ def _moved(new: list[_Para], pairs: dict[int, int]) -> set[int]:
     return {p.index for pos, p in enumerate(order) if pos not in keep}
 
 
-def align_paragraphs(
-    old_texts: Sequence[str], new_texts: Sequence[str]
-) -> tuple[ParagraphDiff, ...]:
-    """Rows for every non-empty paragraph of both versions, in the new version's reading order."""
-    old, new = _paras(old_texts), _paras(new_texts)
-    pairs = _pairs(old, new)
-    moved = _moved(new, pairs)
-    # old index of the next paragraph that stays in place, for each new paragraph
+def _removed_row(old_texts: Sequence[str], index: int) -> ParagraphDiff:
+    return ParagraphDiff(
+        status="removed", old_index=index, old_text=old_texts[index], similarity=0.0
+    )
+
+
+def _added_row(new_texts: Sequence[str], index: int) -> ParagraphDiff:
+    return ParagraphDiff(
+        status="added", new_index=index, new_text=new_texts[index], similarity=0.0
+    )
+
+
+def _anchors(
+    new: list[_Para], pairs: dict[int, int], moved: set[int], end: int
+) -> dict[int, int]:
+    """For each new paragraph, the old index of the next paragraph that stays in place."""
     anchors: dict[int, int] = {}
-    next_anchor = len(old_texts)
+    next_anchor = end
     for para in reversed(new):
         if para.index in pairs and para.index not in moved:
             next_anchor = pairs[para.index]
         anchors[para.index] = next_anchor
-    removed = sorted({p.index for p in old} - set(pairs.values()))
+    return anchors
+
+
+def align_paragraphs(
+    old_texts: Sequence[str],
+    new_texts: Sequence[str],
+    *,
+    old_keys: Sequence[str] | None = None,
+    new_keys: Sequence[str] | None = None,
+) -> tuple[ParagraphDiff, ...]:
+    """Rows for every non-empty paragraph of both versions, in the new version's reading order.
+
+    ``old_keys``/``new_keys`` are the paragraphs' ``normalise_text`` results when the caller
+    already has them (saves normalising twice).
+    """
+    old = _paras(
+        old_keys if old_keys is not None else [normalise_text(t) for t in old_texts]
+    )
+    new = _paras(
+        new_keys if new_keys is not None else [normalise_text(t) for t in new_texts]
+    )
+    old_by_index = {p.index: p for p in old}
+    pairs = _pairs(old, new)
+    moved = _moved(new, pairs)
+    anchors = _anchors(new, pairs, moved, len(old_texts))
+    removed = sorted(set(old_by_index) - set(pairs.values()), reverse=True)
     rows: list[ParagraphDiff] = []
     for para in new:
-        while removed and removed[0] < anchors[para.index]:
-            i = removed.pop(0)
-            rows.append(
-                ParagraphDiff(
-                    status="removed", old_index=i, old_text=old_texts[i], similarity=0.0
-                )
-            )
+        while removed and removed[-1] < anchors[para.index]:
+            rows.append(_removed_row(old_texts, removed.pop()))
         if para.index in pairs:
+            old_para = old_by_index[pairs[para.index]]
             rows.append(
-                _pair_row(
-                    old_texts,
-                    new_texts,
-                    pairs[para.index],
-                    para.index,
-                    para.index in moved,
-                )
+                _pair_row(old_para, para, (old_texts, new_texts), para.index in moved)
             )
         else:
-            rows.append(
-                ParagraphDiff(
-                    status="added",
-                    new_index=para.index,
-                    new_text=new_texts[para.index],
-                    similarity=0.0,
-                )
-            )
-    rows.extend(
-        ParagraphDiff(
-            status="removed", old_index=i, old_text=old_texts[i], similarity=0.0
-        )
-        for i in removed
-    )
+            rows.append(_added_row(new_texts, para.index))
+    rows.extend(_removed_row(old_texts, i) for i in reversed(removed))
     return tuple(rows)
 
 

@@ -1,30 +1,41 @@
-"""Classify a diff: which kinds apply, what it touched, how significant it is, one-line summary."""
+"""Classify a diff: which kinds apply, what it touched, how significant it is, one-line summary.
+
+Significance, in [0, 1]: start from the square root of the share of words changed,
+(words added + words removed) / (words in both versions), so one word in a long article
+scores low and a rewrite scores 1; then each finding in ``SIGNIFICANCE_BOOSTS`` present
+(headline, correction, numbers, standfirst, names touched, byline, moves) raises it as
+independent evidence: s = 1 - (1 - s) * (1 - boost). A headline change alone scores >= 0.5,
+a changed figure >= 0.3. ``metadata_only`` and empty reports score 0.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from monitor.diffing import kinds as k
 from monitor.diffing.align import ParagraphDiff
 from monitor.diffing.normalise import NormalisedContent, normalise_text
-from monitor.diffing.signals import changed_numbers, correction_notices, touched_names
+from monitor.diffing.signals import correction_notices, touched_names, touched_numbers
 from monitor.diffing.words import WordOp, changed_word_counts, tokens
 
 # How much each finding raises significance on top of the share of words changed. Combined as
 # independent evidence: s = 1 - (1 - s) * (1 - boost). Headlines are what readers share and
 # what search shows, corrections are an admission of error, numbers (casualties, budgets) and
 # names carry the facts; a move or a byline change alone matters little.
-SIGNIFICANCE_BOOSTS: dict[str, float] = {
-    k.HEADLINE: 0.5,
-    k.CORRECTION: 0.4,
-    k.NUMBERS: 0.3,
-    k.STANDFIRST: 0.2,
-    "names": 0.15,
-    k.BYLINE: 0.1,
-    k.PARAGRAPHS_MOVED: 0.05,
-}
+SIGNIFICANCE_BOOSTS: Mapping[str, float] = MappingProxyType(
+    {
+        k.HEADLINE: 0.5,
+        k.CORRECTION: 0.4,
+        k.NUMBERS: 0.3,
+        k.STANDFIRST: 0.2,
+        "names": 0.15,
+        k.BYLINE: 0.1,
+        k.PARAGRAPHS_MOVED: 0.05,
+    }
+)
 # Numbers quoted in a summary line, per side; the report keeps them all.
 SUMMARY_NUMBERS = 4
 
@@ -51,7 +62,7 @@ class Tally:
         added, removed = changed_word_counts(ops)
         self.words_added += added
         self.words_removed += removed
-        before, after = changed_numbers(old, new)
+        before, after = touched_numbers(ops)
         self.numbers_before += before
         self.numbers_after += after
         self.corrections += correction_notices(normalise_text(old), normalise_text(new))
@@ -97,11 +108,6 @@ class Tally:
             if finding in present:
                 score = 1 - (1 - score) * (1 - boost)
         return round(min(1.0, max(0.0, score)), 4)
-
-
-def word_total(texts: Iterable[str]) -> int:
-    """Words in all the given texts."""
-    return sum(len(tokens(t)) for t in texts)
 
 
 def _plural(count: int, what: str) -> str:

@@ -34,8 +34,8 @@ def ops_from_json(value: object, where: str) -> tuple[WordOp, ...]:
 
 
 def row_to_json(row: ParagraphDiff) -> dict[str, Any]:
-    """One paragraph row as a dict."""
-    return {
+    """One paragraph row as a dict; ``new`` is left out when it is the same as ``old``."""
+    data: dict[str, Any] = {
         "status": row.status,
         "old_index": row.old_index,
         "new_index": row.new_index,
@@ -45,6 +45,9 @@ def row_to_json(row: ParagraphDiff) -> dict[str, Any]:
         "similarity": row.similarity,
         "words": ops_to_json(row.words),
     }
+    if row.new_text == row.old_text:
+        del data["new"]  # most rows are unchanged paragraphs: store their text once
+    return data
 
 
 def _index(value: object, where: str) -> int | None:
@@ -57,14 +60,15 @@ def row_from_json(value: object, where: str) -> ParagraphDiff:
     """Rebuild one paragraph row; ValueError naming the bad key when malformed."""
     data = typed(value, dict, where)
     status = typed(data.get("status"), str, f"{where}.status")
+    old_text = typed(data.get("old", ""), str, f"{where}.old")
     if status not in _STATUSES:
         raise ValueError(f"{where}.status: unknown status {status!r}")
     return ParagraphDiff(
         status=cast(ParagraphStatus, status),
         old_index=_index(data.get("old_index"), f"{where}.old_index"),
         new_index=_index(data.get("new_index"), f"{where}.new_index"),
-        old_text=typed(data.get("old", ""), str, f"{where}.old"),
-        new_text=typed(data.get("new", ""), str, f"{where}.new"),
+        old_text=old_text,
+        new_text=typed(data.get("new", old_text), str, f"{where}.new"),
         moved=typed(data.get("moved", False), bool, f"{where}.moved"),
         similarity=float(
             typed(data.get("similarity", 1.0), (int, float), f"{where}.similarity")

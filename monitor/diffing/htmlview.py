@@ -14,7 +14,8 @@ set as well as classes because email clients drop ``<style>`` blocks.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import overload
 
 from monitor.diffing import kinds as k
@@ -26,14 +27,16 @@ from monitor.diffing.words import WordOp
 _BODY_KINDS = k.PARAGRAPH_KINDS
 
 # Inline styles per element: readable in mail clients that ignore stylesheets.
-STYLES: dict[str, str] = {
-    "ins": "background:#d7f5dd;text-decoration:none",
-    "del": "background:#fbdcdc;text-decoration:line-through",
-    "moved": "border-left:3px solid #6b9bd1;padding-left:6px",
-    "marker": "color:#4a6f9c;font-size:smaller",
-    "skip": "color:#888",
-    "label": "font-weight:bold",
-}
+STYLES: Mapping[str, str] = MappingProxyType(
+    {
+        "ins": "background:#d7f5dd;text-decoration:none",
+        "del": "background:#fbdcdc;text-decoration:line-through",
+        "moved": "border-left:3px solid #6b9bd1;padding-left:6px",
+        "marker": "color:#4a6f9c;font-size:smaller",
+        "skip": "color:#888",
+        "label": "font-weight:bold",
+    }
+)
 
 
 def _esc(text: str) -> str:

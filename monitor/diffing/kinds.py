@@ -11,7 +11,8 @@
     a new paragraph or appended to an existing one (patterns: ``CORRECTION_PATTERNS``).
 ``numbers``
     Numbers in an edited headline, standfirst or paragraph changed (casualty counts, budgets,
-    dates, percentages); the report lists the numbers before and after.
+    dates, percentages; day and month names count as dates); the report lists the numbers
+    before and after. Numbers in wholly added or removed paragraphs do not count here.
 ``standfirst``
     The standfirst (subheadline / summary under the title) changed.
 ``paragraphs_removed`` / ``paragraphs_added`` / ``paragraphs_edited`` / ``paragraphs_moved``

@@ -15,14 +15,19 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import logging
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from monitor.diffing.content import ArticleContent
 
+logger = logging.getLogger(__name__)
+
 # Typographic variants a site (or its CMS, or its CDN) swaps without anyone editing the text.
-_FOLD_MAP: dict[str, str] = {
+_FOLD_MAP: Mapping[str, str] = {
     # single quotes, apostrophes and primes
     "\u2018": "'",
     "\u2019": "'",
@@ -66,8 +71,7 @@ _INVISIBLE = re.compile(
     "\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
     "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]"
 )
-_FOLD = str.maketrans(_FOLD_MAP)
-_SPACE = re.compile(r"\s+")
+_FOLD = MappingProxyType(str.maketrans(dict(_FOLD_MAP)))
 # Guards the fixed-point loop below; real text settles in one or two passes.
 _MAX_PASSES = 12
 
@@ -87,17 +91,42 @@ def _one_pass(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return _SPACE.sub(" ", text.translate(_FOLD)).strip()
+    # str.split() splits on exactly the characters the regex \s matches
+    return " ".join(text.translate(_FOLD).split())
+
+
+def _plain_ascii(text: str) -> str:
+    """One pass for ASCII text without entities (most news text): already a fixed point."""
+    if not text.isprintable():
+        text = _INVISIBLE.sub("", text)
+    if "`" in text:
+        text = text.translate(_FOLD)
+    return " ".join(text.split())
 
 
 def normalise_text(text: str) -> str:
     """Entities decoded, NFC, quotes/dashes folded, invisible characters dropped, spaces collapsed."""
+    if text.isascii() and "&" not in text:
+        return _plain_ascii(text)
     for _ in range(_MAX_PASSES):
         result = _one_pass(text)
         if result == text:
-            break
+            return text
         text = result
+    logger.warning(
+        "text did not settle after %d normalisation passes: %.60r", _MAX_PASSES, text
+    )
     return text
+
+
+def is_plain(text: str) -> bool:
+    """True when normalising only collapses whitespace: ASCII, no entities, no controls, no backticks."""
+    return (
+        text.isascii()
+        and "&" not in text
+        and "`" not in text
+        and not _INVISIBLE.search(text)
+    )
 
 
 def word_key(token: str) -> str:
@@ -126,18 +155,42 @@ class NormalisedContent:
     body: str
 
 
-def _joined(paragraphs: tuple[str, ...]) -> str:
-    return " ".join(n for n in (normalise_text(p) for p in paragraphs) if n)
+def joined(keys: Sequence[str]) -> str:
+    """Normalised paragraphs as one text: paragraph boundaries and empty paragraphs do not count."""
+    return " ".join(k for k in keys if k)
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedVersion:
+    """A version's normalised fields plus each paragraph's normalised text (its comparison key)."""
+
+    fields: NormalisedContent
+    standfirst: tuple[str, ...]
+    body: tuple[str, ...]
+
+    @property
+    def word_count(self) -> int:
+        """Words in the title, standfirst and body."""
+        texts = (self.fields.title, self.fields.standfirst, self.fields.body)
+        return sum(len(t.split()) for t in texts)
+
+
+def normalise_version(content: ArticleContent) -> NormalisedVersion:
+    """Normalise every field and paragraph of one version once."""
+    standfirst = tuple(normalise_text(p) for p in content.standfirst)
+    body = tuple(normalise_text(p) for p in content.body)
+    fields = NormalisedContent(
+        title=normalise_text(content.title),
+        standfirst=joined(standfirst),
+        authors=tuple(n for n in (normalise_text(a) for a in content.authors) if n),
+        body=joined(body),
+    )
+    return NormalisedVersion(fields, standfirst, body)
 
 
 def normalised_fields(content: ArticleContent) -> NormalisedContent:
     """The normalised form of what a reader sees of one version."""
-    return NormalisedContent(
-        title=normalise_text(content.title),
-        standfirst=_joined(content.standfirst),
-        authors=tuple(n for n in (normalise_text(a) for a in content.authors) if n),
-        body=_joined(content.body),
-    )
+    return normalise_version(content).fields
 
 
 # Bump when the normalisation changes in a way that changes fingerprints of unchanged text.

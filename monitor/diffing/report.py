@@ -21,8 +21,8 @@
     }
 
     row = {"status": "equal" | "edited" | "added" | "removed", "old_index": int | null,
-           "new_index": int | null, "old": str, "new": str, "moved": bool,
-           "similarity": float, "words": [[tag, old, new], ...]}
+           "new_index": int | null, "old": str, "new": str (left out when equal to "old"),
+           "moved": bool, "similarity": float, "words": [[tag, old, new], ...]}
     tag = "equal" | "delete" | "insert"
 
 ``ChangeReport.from_dict(d)`` rebuilds the report (ValueError naming the bad key).
@@ -35,7 +35,7 @@ from typing import Any
 
 from monitor.diffing import kinds as k
 from monitor.diffing.align import ParagraphDiff, align_paragraphs
-from monitor.diffing.assess import Tally, field_kinds, summary_line, word_total
+from monitor.diffing.assess import Tally, field_kinds, summary_line
 from monitor.diffing.codec import (
     ops_from_json,
     ops_to_json,
@@ -46,7 +46,7 @@ from monitor.diffing.codec import (
     typed,
 )
 from monitor.diffing.content import ArticleContent
-from monitor.diffing.normalise import normalised_fields
+from monitor.diffing.normalise import normalise_version
 from monitor.diffing.textview import render_unified
 from monitor.diffing.words import WordOp, word_ops
 
@@ -217,23 +217,28 @@ def _modified_moved(old: ArticleContent, new: ArticleContent) -> bool:
 
 def diff_contents(old: ArticleContent, new: ArticleContent) -> ChangeReport:
     """Compare two versions field by field: align, classify, score and summarise the change."""
-    old_fields, new_fields = normalised_fields(old), normalised_fields(new)
-    tally = Tally(kinds=field_kinds(old_fields, new_fields))
+    old_n, new_n = normalise_version(old), normalise_version(new)
+    tally = Tally(kinds=field_kinds(old_n.fields, new_n.fields))
+    tally.words_total = old_n.word_count + new_n.word_count
     title_words = word_ops(old.title, new.title) if k.HEADLINE in tally.kinds else ()
     if title_words:
         tally.edit(old.title, new.title, title_words)
-    standfirst = align_paragraphs(old.standfirst, new.standfirst)
+    standfirst = align_paragraphs(
+        old.standfirst,
+        new.standfirst,
+        old_keys=old_n.standfirst,
+        new_keys=new_n.standfirst,
+    )
     if k.STANDFIRST in tally.kinds:
         tally.rows(standfirst, body=False)
-    body = align_paragraphs(old.body, new.body)
-    if old_fields.body != new_fields.body:
+    body = align_paragraphs(
+        old.body, new.body, old_keys=old_n.body, new_keys=new_n.body
+    )
+    if old_n.fields.body != new_n.fields.body:
         tally.rows(body, body=True)
     tally.finish_kinds()
     if not tally.kinds and _modified_moved(old, new):
         tally.kinds.add(k.METADATA_ONLY)
-    tally.words_total = word_total(
-        (old.title, new.title, *old.standfirst, *new.standfirst, *old.body, *new.body)
-    )
     report = ChangeReport(
         kinds=k.ordered(tally.kinds),
         summary=summary_line(tally),

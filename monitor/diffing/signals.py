@@ -34,11 +34,51 @@ CORRECTION_PATTERNS: tuple[str, ...] = (
     # "We have corrected this article", "We amended this story"
     r"\bwe (?:have )?(?:corrected|amended|updated) (?:this|the) (?:article|story|report)\b",
 )
+# Every pattern above contains one of these; text without any of them is skipped quickly.
+_NOTICE_WORDS = ("correct", "updat", "clarif", "note", "version", "amend")
 _CORRECTION_RE = tuple(re.compile(p, re.IGNORECASE) for p in CORRECTION_PATTERNS)
 
 # Numbers as news prints them: 300, 1,500, 2.5, 12%, 2024. Thousands separators are ignored
-# when comparing ("1,500" == "1500"); a trailing full stop is not part of the number.
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
+# when comparing ("1,500" == "1500"); a trailing full stop is not part of the number. The
+# pattern also finds capitalised words, kept only when they are day or month names (below).
+_NUMBER_OR_WORD = re.compile(r"\d+(?:[.,]\d+)*%?|\b[A-Z][a-z]{2,8}\b")
+# Day and month names are dates too: "on Monday" -> "on Tuesday" is the classic correction.
+# Capitalised only; "May" only next to a figure ("May 14", "14 May"), as it is also a verb.
+_DATE_NAMES = frozenset(
+    [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+)
+_NEXT_TO_FIGURE = re.compile(r"\d ?$")
+
+
+def _is_number(match: re.Match[str]) -> bool:
+    word = match.group(0)
+    if word[0].isdigit() or word in _DATE_NAMES:
+        return True
+    text, start, end = match.string, match.start(), match.end()
+    return word == "May" and (
+        text[end : end + 2].strip()[:1].isdigit()
+        or bool(_NEXT_TO_FIGURE.search(text, max(0, start - 2), start))
+    )
+
 
 # A capitalised word (a likely name: person, unit, place, weapon system) after a sentence start.
 _SENTENCE_END = (".", "!", "?", ":", '"', "'")
@@ -63,6 +103,9 @@ def correction_notices(old: str, new: str) -> list[str]:
 
     Both texts are expected normalised; a notice already in ``old`` does not count again.
     """
+    folded = new.casefold()
+    if not any(word in folded for word in _NOTICE_WORDS):
+        return []
     found: list[tuple[int, str]] = []
     for pattern in _CORRECTION_RE:
         before = Counter(m.group(0).casefold() for m in pattern.finditer(old))
@@ -85,17 +128,32 @@ def correction_notices(old: str, new: str) -> list[str]:
 
 
 def numbers(text: str) -> list[str]:
-    """The numbers in ``text``, in order, as written."""
-    return _NUMBER.findall(text)
+    """The numbers and date words in ``text``, in order, as written."""
+    return [m.group(0) for m in _NUMBER_OR_WORD.finditer(text) if _is_number(m)]
 
 
 def _number_key(number: str) -> str:
     return number.replace(",", "")
 
 
+def touched_numbers(ops: tuple[WordOp, ...]) -> tuple[list[str], list[str]]:
+    """(numbers deleted, numbers inserted) by word ops; a figure that only moved does not count.
+
+    Only the changed words are scanned, so this costs little on long paragraphs.
+    """
+    deleted = [n for op in ops if op.tag == "delete" for n in numbers(op.old)]
+    inserted = [n for op in ops if op.tag == "insert" for n in numbers(op.new)]
+    return _difference(deleted, inserted)
+
+
 def changed_numbers(old: str, new: str) -> tuple[list[str], list[str]]:
     """(numbers only in old, numbers only in new), as a multiset difference, in text order."""
-    old_nums, new_nums = numbers(old), numbers(new)
+    return _difference(numbers(old), numbers(new))
+
+
+def _difference(
+    old_nums: list[str], new_nums: list[str]
+) -> tuple[list[str], list[str]]:
     old_keys = Counter(_number_key(n) for n in old_nums)
     new_keys = Counter(_number_key(n) for n in new_nums)
     return _only(old_nums, old_keys - new_keys), _only(new_nums, new_keys - old_keys)
@@ -116,9 +174,12 @@ def _side_names(runs: Iterable[tuple[bool, str]]) -> list[str]:
     names: list[str] = []
     previous = "."
     for changed, run in runs:
+        if not changed:  # only its last word matters: does a sentence end there?
+            previous = run.rsplit(None, 1)[-1] if run.strip() else previous
+            continue
         for word in run.split():
             bare = word.strip("\"'([")
-            if changed and bare[:1].isupper() and not previous.endswith(_SENTENCE_END):
+            if bare[:1].isupper() and not previous.endswith(_SENTENCE_END):
                 names.append(bare.rstrip(".,;:!?\"')]"))
             previous = word
     return names

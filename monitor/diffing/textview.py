@@ -23,6 +23,10 @@ Markers: ``-`` old text, ``+`` new text, ``~`` a paragraph that moved without be
 new (``+n``) version, and what happened: ``edited``, ``added``, ``removed``, ``moved`` or
 ``moved, edited`` (an edited paragraph that also moved: ``-``/``+`` lines). Unchanged
 paragraphs are left out. An empty report renders as the empty string.
+
+``render_word_diff`` gives the compact form for chat alerts: one line per change, words in
+git ``--word-diff=plain`` style, e.g. ``¶1: … strikes on Kharkiv overnight killed [-300-]
+{+350+} people and wounded more …``.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from monitor.diffing import kinds as k
 if TYPE_CHECKING:
     from monitor.diffing.align import ParagraphDiff
     from monitor.diffing.report import ChangeReport
+    from monitor.diffing.words import WordOp
 
 _BODY_KINDS = k.PARAGRAPH_KINDS
 
@@ -103,4 +108,74 @@ def render_unified(report: ChangeReport) -> str:
             _line("-", report.old_modified_at or ""),
             _line("+", report.new_modified_at or ""),
         ]
+    return "\n".join(lines)
+
+
+def _trimmed(words: str, context: int | None, first: bool, last: bool) -> str:
+    """Kept words around a change, cut to ``context`` words on each side of it."""
+    parts = words.split()
+    if context is None or (first and last):
+        return words
+    if first:
+        return words if len(parts) <= context else "… " + " ".join(parts[-context:])
+    if last:
+        return words if len(parts) <= context else " ".join(parts[:context]) + " …"
+    if len(parts) <= 2 * context:
+        return words
+    return " ".join(parts[:context]) + " … " + " ".join(parts[-context:])
+
+
+def inline_words(ops: Sequence[WordOp], context: int | None = None) -> str:
+    """Word ops on one line, git ``--word-diff=plain`` style: ``killed [-300-] {+350+} people``."""
+    parts: list[str] = []
+    for i, op in enumerate(ops):
+        if op.tag == "equal":
+            parts.append(_trimmed(op.new, context, i == 0, i == len(ops) - 1))
+        elif op.tag == "delete":
+            parts.append(f"[-{op.old}-]")
+        else:
+            parts.append(f"{{+{op.new}+}}")
+    return " ".join(" ".join(parts).split())
+
+
+def _word_row(label: str, row: ParagraphDiff, context: int | None) -> str | None:
+    old_no = "" if row.old_index is None else str(row.old_index + 1)
+    new_no = "" if row.new_index is None else str(row.new_index + 1)
+    if row.status == "edited":
+        where = f"¶{old_no}→{new_no} moved" if row.moved else f"¶{new_no}"
+        return f"{label}{where}: {inline_words(row.words, context)}"
+    if row.status == "added":
+        return f"{label}¶{new_no} added: {{+{' '.join(row.new_text.split())}+}}"
+    if row.status == "removed":
+        return f"{label}¶{old_no} removed: [-{' '.join(row.old_text.split())}-]"
+    if row.moved:
+        return f"{label}¶{old_no}→{new_no} moved: ~{' '.join(row.new_text.split())}"
+    return None
+
+
+def render_word_diff(report: ChangeReport, *, context: int | None = 8) -> str:
+    """One line per change with inline ``[-deleted-]``/``{+inserted+}`` words (for chat alerts).
+
+    ``context`` limits the kept words shown on each side of a change inside edited paragraphs
+    (None: whole paragraphs). Paragraph numbers are 1-based; ``¶3→5 moved`` is old → new.
+    """
+    if report.is_empty:
+        return ""
+    lines: list[str] = []
+    if k.HEADLINE in report.kinds:
+        lines.append(f"headline: {inline_words(report.title_words)}")
+    if k.BYLINE in report.kinds:
+        old, new = "; ".join(report.old_authors), "; ".join(report.new_authors)
+        lines.append(f"byline: [-{old}-] {{+{new}+}}")
+    fields: list[tuple[str, Sequence[ParagraphDiff]]] = []
+    if k.STANDFIRST in report.kinds:
+        fields.append(("standfirst ", report.standfirst))
+    if _BODY_KINDS.intersection(report.kinds):
+        fields.append(("", report.body))
+    for label, rows in fields:
+        lines += [line for row in rows if (line := _word_row(label, row, context))]
+    if k.METADATA_ONLY in report.kinds:
+        lines.append(
+            f"modified_at: [-{report.old_modified_at}-] {{+{report.new_modified_at}+}}"
+        )
     return "\n".join(lines)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from crawler.items import PageEventItem
 from monitor.config import ChannelConfig
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
+from monitor.diffing import AlertPolicy
 from monitor.ingest import AlertRules, Recorder
 from monitor.models import Article, Change, CrawlIssue, Delivery, Version
 from monitor.runs import start_run
@@ -52,6 +53,7 @@ def test_same_content_is_one_version_and_an_edit_is_one_more(sqlite_db, make_ite
         assert changes[0].kind == "new"
         edit = changes[1]
         assert edit.is_alerted and "two destroyers" in edit.report["unified"]
+        assert edit.kinds == ["paragraphs_edited"]
         deliveries = list(session.scalars(select(Delivery)))
         # the first version raises no alert by default; the edit one, to the one channel
         assert [(d.change_id, d.channel, d.status) for d in deliveries] == [
@@ -159,7 +161,7 @@ def test_irrelevant_articles_are_recorded_but_not_monitored(sqlite_db, make_item
 
 def test_headline_only_sources_alert_only_on_headline_changes(sqlite_db, make_item):
     rules = AlertRules(
-        channels=(CONSOLE,), source_modes={"example": ("headline_only", 0)}
+        channels=(CONSOLE,), policies={"example": AlertPolicy(mode="headline_only")}
     )
     recorder, factory = _recorder(sqlite_db, rules)
     recorder.record(make_item())

@@ -1,0 +1,160 @@
+"""Benchmark: what a defwatch crawl costs beyond fetching and cleaning.
+
+In one run, on a loopback site of N article pages (served by a separate process):
+  1. a bare Scrapy spider that only fetches the pages (same concurrency, same settings),
+  2. the cleaner alone on the same pages (in this process),
+  3. ``defwatch crawl`` of the site, first crawl (everything new),
+  4. ``defwatch crawl`` again, the site unchanged.
+Reports wall and CPU seconds and CPU per page; the target: (3) CPU/page <= 1.25 x ((1) + (2)), and
+(4) no slower than (3).
+
+    python bench/crawl.py [--pages 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.sitegen import write_site
+from crawler.cleaning import clean_html
+from monitor.demo.site import serve_directory
+
+SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": "False",
+    "CONCURRENT_REQUESTS": "16",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    "LOG_LEVEL": "WARNING",
+}
+
+BARE_SPIDER = """
+import sys
+from scrapy.crawler import CrawlerProcess
+from scrapy.spiders import SitemapSpider
+from scrapy.settings import Settings
+
+class Bare(SitemapSpider):
+    name = "bare"
+    sitemap_urls = [sys.argv[1]]
+    def parse(self, response):
+        return None
+
+settings = Settings()
+settings.setmodule("crawler.settings")
+for pair in sys.argv[2:]:
+    k, v = pair.split("=", 1)
+    settings.set(k, v, priority="cmdline")
+process = CrawlerProcess(settings)
+process.crawl(Bare)
+process.start()
+"""
+
+
+def _serve(
+    root: str,
+    ready: multiprocessing.synchronize.Event,
+    port: multiprocessing.sharedctypes.Synchronized,
+) -> None:  # type: ignore[name-defined]
+    with serve_directory(Path(root)) as base:
+        port.value = int(base.rsplit(":", 1)[1])
+        ready.set()
+        while True:
+            time.sleep(3600)
+
+
+def _timed_child(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run a child to completion; wall seconds and the CPU seconds it used (user + system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(args, cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--pages", type=int, default=1000)
+    options = parser.parse_args()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with tempfile.TemporaryDirectory(prefix="defwatch-bench-") as folder:
+        root = Path(folder) / "site"
+        root.mkdir()
+        ready = multiprocessing.Event()
+        port = multiprocessing.Value("i", 0)
+        server = multiprocessing.Process(
+            target=_serve, args=(str(root), ready, port), daemon=True
+        )
+        server.start()
+        ready.wait(30)
+        base = f"http://127.0.0.1:{port.value}"
+        urls = write_site(root, options.pages, base)
+        pages = [p.read_bytes() for p in sorted(root.glob("news/*/article/*"))]
+        results: list[tuple[str, float, float]] = []
+
+        overrides = [f"{k}={v}" for k, v in SETTINGS.items()]
+        wall, cpu = _timed_child(
+            [sys.executable, "-c", BARE_SPIDER, base + "/sitemap.xml", *overrides], env
+        )
+        results.append(("bare Scrapy fetch", wall, cpu))
+
+        start_wall, start_cpu = time.perf_counter(), time.process_time()
+        for page, url in zip(pages, urls, strict=False):
+            clean_html(page, url)
+        results.append(
+            (
+                "cleaner alone",
+                time.perf_counter() - start_wall,
+                time.process_time() - start_cpu,
+            )
+        )
+
+        config = Path(folder) / "defwatch.toml"
+        config.write_text(
+            f'[database]\nurl = "sqlite:///{folder}/bench.sqlite3"\n\n[[sources]]\nname = "bench"\n'
+            f'sitemaps = ["{base}/sitemap.xml"]\nall_relevant = true\n',
+            "utf-8",
+        )
+        crawl = [
+            sys.executable,
+            "-m",
+            "monitor",
+            "-q",
+            "--config",
+            str(config),
+            "crawl",
+        ]
+        for k, v in SETTINGS.items():
+            crawl += ["-s", f"{k}={v}"]
+        results.append(("defwatch crawl, first", *_timed_child(crawl, env)))
+        results.append(("defwatch crawl, unchanged", *_timed_child(crawl, env)))
+        server.terminate()
+
+    count = len(urls)
+    print(f"{count} pages on {base}\n")
+    print(f"{'step':<28}{'wall s':>9}{'CPU s':>9}{'CPU ms/page':>13}")
+    for name, wall, cpu in results:
+        print(f"{name:<28}{wall:>9.2f}{cpu:>9.2f}{1000 * cpu / count:>13.2f}")
+    bare, cleaner, first, again = (r[2] for r in results)
+    print(
+        f"\nfirst crawl CPU / (bare fetch + cleaner) = {first / (bare + cleaner):.2f}  (target <= 1.25)"
+    )
+    print(
+        f"unchanged re-crawl CPU / first crawl CPU = {again / first:.2f}  (target <= 1.00)"
+    )
+
+
+if __name__ == "__main__":
+    main()
