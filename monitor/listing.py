@@ -348,21 +348,38 @@ def _version_record(version: Version, url: str, texts: dict[int, str]) -> Versio
 def iter_all(
     session: Session, what: str, *, batch: int = EXPORT_BATCH
 ) -> Iterator[dict[str, object]]:
-    """Every article, version or change as JSON-ready dicts (for ``defwatch export``)."""
+    """Every article, version or change as JSON-ready dicts, oldest first (``defwatch export``).
+
+    Read in batches keyed on the id (not OFFSET), so exporting a million rows stays linear.
+    """
     if what == "versions":
         yield from (v.to_dict() for v in iter_versions(session, batch=batch))
         return
-    offset = 0
+    last_id = 0
     while True:
         page: list[ArticleSummary] | list[ChangeSummary]
         if what == "articles":
-            page = list_articles(session, ArticleFilter(), limit=batch, offset=offset)
+            rows = session.execute(
+                _article_query(ArticleFilter())
+                .where(Article.id > last_id)
+                .order_by(Article.id)
+                .limit(batch)
+            ).all()
+            page = [_article_summary(row[0], row[1]) for row in rows]
+            ids = [a.id for a in page]
         else:
-            page = list_changes(session, limit=batch, offset=offset)
+            change_rows = session.execute(
+                _change_query()
+                .where(Change.id > last_id)
+                .order_by(Change.id)
+                .limit(batch)
+            ).all()
+            page = [_change_summary(*row) for row in change_rows]
+            ids = [c.change_id for c in page]
         yield from (item.to_dict() for item in page)
         if len(page) < batch:
             return
-        offset += batch
+        last_id = ids[-1]
 
 
 def versions_with_text(session: Session, article_id: int) -> list[VersionRecord]:
