@@ -214,7 +214,22 @@ def list_changes(
     """Changes, newest first: all, one source's, or one article's."""
     query = _change_query()
     if source:
-        query = query.where(Source.name == source)
+        # a correlated test, not a join filter: the planner then walks the detected_at index
+        # newest first and stops at the page, instead of sorting all of a source's changes
+        owner, named = aliased(Article), aliased(Source)
+        article_source = (
+            select(owner.source_id)
+            .where(owner.id == Change.article_id)
+            .correlate(Change)
+            .scalar_subquery()
+        )
+        source_id = (
+            select(named.id)
+            .where(named.name == source)
+            .correlate(None)
+            .scalar_subquery()
+        )
+        query = query.where(article_source == source_id)
     if article_id is not None:
         query = query.where(Change.article_id == article_id)
     if since is not None:
