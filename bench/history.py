@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, create_engine, event, insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -241,8 +241,17 @@ def _insert_sql(model: Any) -> str:
 def build(
     engine: Engine, articles: int, versions: int, sources: int, seed: int
 ) -> None:
-    """Write the store: schema without the search index, bulk rows, then the index at once."""
+    """Write the store: tables, bulk rows, then the secondary and search indexes at once.
+
+    (A bulk load is several times faster into bare tables; indexes built afterwards are sorted
+    once instead of updated row by row.)
+    """
     Base.metadata.create_all(engine)
+    indexes = [
+        index for table in Base.metadata.sorted_tables for index in table.indexes
+    ]
+    for index in indexes:
+        index.drop(engine)
     rng = random.Random(seed)
     words, weights = vocabulary(20_000, rng)
     start = datetime(2026, 1, 1, tzinfo=UTC)
@@ -270,10 +279,32 @@ def build(
         file=sys.stderr,
     )
     began = time.perf_counter()
+    for index in indexes:
+        index.create(engine)
     ensure_search_index(engine)
     with engine.begin() as conn:
         conn.execute(text("ANALYZE"))
     print(f"search index built in {time.perf_counter() - began:.0f} s", file=sys.stderr)
+
+
+def bulk_engine(url: str) -> Engine:
+    """An engine for the one-off load: no journal fsyncs, a big page cache (a crash = rebuild)."""
+    engine = create_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode=OFF",
+            "synchronous=OFF",
+            "cache_size=-400000",
+            "temp_store=MEMORY",
+            "foreign_keys=OFF",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    return engine
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -427,7 +458,7 @@ def main() -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{args.db}{suffix}").unlink(missing_ok=True)
         began = time.perf_counter()
-        build(make_engine(url), args.articles, args.versions, args.sources, args.seed)
+        build(bulk_engine(url), args.articles, args.versions, args.sources, args.seed)
         print(
             f"built {args.db} in {time.perf_counter() - began:.0f} s", file=sys.stderr
         )
