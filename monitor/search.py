@@ -8,8 +8,13 @@ found, and the result says which versions had it.
 SQLite: ``paragraphs_fts`` is an FTS5 *external-content* table over ``paragraphs`` (the text is
 not stored twice); ``versions_fts`` is a *contentless* FTS5 table over the versions' title and
 standfirst. Triggers keep both in sync. PostgreSQL: GIN expression indexes on
-``to_tsvector('english', ...)``, queried with ``plainto_tsquery``. Other dialects: no index,
-and ``search`` raises SearchUnavailableError.
+``to_tsvector('english', ...)`` (paragraph text and version titles), queried with
+``plainto_tsquery`` and ordered by ``ts_rank``. Other dialects: no index, and ``search`` raises
+SearchUnavailableError.
+
+Query syntax: the user's words, all required, in any order (quotes and operators are taken as
+plain words). Order of results on SQLite: body paragraphs, newest stored first, then titles and
+standfirsts; a title or standfirst shared by several versions is one hit naming all of them.
 """
 
 from __future__ import annotations
