@@ -102,4 +102,8 @@ def create_app(engine: Engine) -> Starlette:
 
 def app_for_url(url: str) -> Starlette:
     """The web app over the database at ``url``, opened read-only."""
-    return create_app(make_engine(url, read_only=True))
+    engine = make_engine(url, read_only=True)  # SQLite: PRAGMA query_only
+    if engine.dialect.name == "postgresql":
+        # every transaction of the web app is READ ONLY on the server too
+        engine = engine.execution_options(postgresql_readonly=True)
+    return create_app(engine)
