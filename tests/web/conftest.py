@@ -79,7 +79,7 @@ def article_item(
     )
 
 
-def build_history(url: str, make_item=article_item) -> None:  # type: ignore[no-untyped-def]
+def build_history(url: str) -> None:
     """Record three versions of the frigate article and two of a hostile one."""
     engine = make_engine(url)
     ensure_schema(engine)
@@ -88,7 +88,7 @@ def build_history(url: str, make_item=article_item) -> None:  # type: ignore[no-
     bodies = (FRIGATE_V1, FRIGATE_V2, FRIGATE_V3)
     for i, body in enumerate(bodies):
         recorder.record(
-            make_item(
+            article_item(
                 FRIGATE_URL,
                 title="Navy commissions new frigate",
                 body=body,
@@ -99,7 +99,7 @@ def build_history(url: str, make_item=article_item) -> None:  # type: ignore[no-
         )
     for i, extra in enumerate(("", " It was later updated.")):
         recorder.record(
-            make_item(
+            article_item(
                 HOSTILE_URL,
                 title=f"Hostile headline {HOSTILE}",
                 body=(f"This paragraph holds {HOSTILE} as plain text.{extra}",),
