@@ -15,12 +15,15 @@ from typing import Any, Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.items import ArticleItem, PageEventItem
-from monitor.config import default_database_path
-from monitor.db import ensure_schema, make_engine, session_factory, sqlite_url
+from monitor.config import database_url_from_environment
+from monitor.db import ensure_schema, make_engine, session_factory
 from monitor.ingest import AlertRules, Recorder
 from monitor.runs import finish_run, start_run
 
 logger = logging.getLogger(__name__)
+
+CHEAP_OUTCOMES = ("not_modified", "unchanged")
+BATCH_SIZE = 200
 
 
 class StorePipeline:
@@ -40,13 +43,14 @@ class StorePipeline:
         self._owns_run = run_id is None
         self.counts: Counter[str] = Counter()
         self._recorder: Recorder | None = None
+        self._pending: list[PageEventItem] = []
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Self:
         """Build from the crawler's settings."""
         settings = crawler.settings
-        url = settings.get("DEFWATCH_DB_URL") or sqlite_url(
-            default_database_path(os.environ)
+        url = settings.get("DEFWATCH_DB_URL") or database_url_from_environment(
+            os.environ
         )
         engine = make_engine(url)
         ensure_schema(engine)
@@ -64,15 +68,31 @@ class StorePipeline:
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         """Record the item; the item passes on unchanged."""
-        if isinstance(item, ArticleItem | PageEventItem) and self._recorder is not None:
-            outcome = self._recorder.record(item)
-            self.counts[outcome] += 1
-            self.counts["pages"] += 1
-            logger.debug("recorded %s url=%s", outcome, item.url)
+        if not isinstance(item, ArticleItem | PageEventItem) or self._recorder is None:
+            return item
+        if isinstance(item, PageEventItem) and item.outcome in CHEAP_OUTCOMES:
+            # an unchanged page only moves its check times: batch those writes
+            self._pending.append(item)
+            if len(self._pending) >= BATCH_SIZE:
+                self._flush()
+            return item
+        self._count(self._recorder.record(item))
+        logger.debug("recorded url=%s", item.url)
         return item
+
+    def _count(self, outcome: str) -> None:
+        self.counts[outcome] += 1
+        self.counts["pages"] += 1
+
+    def _flush(self) -> None:
+        if self._pending and self._recorder is not None:
+            for outcome in self._recorder.record_many(self._pending):
+                self._count(outcome)
+        self._pending = []
 
     def close_spider(self, spider: Any = None) -> None:
         """Write the run's counts; the caller finishes a run it opened itself."""
+        self._flush()
         if self._run_id is None:
             return
         finish_run(

@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from monitor.cli import (
+    alerts_cmd,
     clean_cmd,
     crawl_cmd,
     demo_cmd,
@@ -34,6 +35,7 @@ COMMAND_MODULES = (
     history_cmd,
     clean_cmd,
     demo_cmd,
+    alerts_cmd,
     query_cmd,
     export_cmd,
     serve_cmd,
