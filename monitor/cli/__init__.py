@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from pathlib import Path
 
 import click
@@ -24,7 +23,10 @@ from monitor.cli import (
     db_cmd,
     demo_cmd,
     distributed_cmd,
+    export_cmd,
     history_cmd,
+    query_cmd,
+    serve_cmd,
 )
 from monitor.cli.context import AppContext, load_context
 from monitor.errors import ConfigError, CrawlLockedError, MonitorError
@@ -38,6 +40,9 @@ COMMAND_MODULES = (
     alerts_cmd,
     db_cmd,
     distributed_cmd,
+    query_cmd,
+    export_cmd,
+    serve_cmd,
 )
 
 EXIT_OK = 0
