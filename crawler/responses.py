@@ -1,0 +1,277 @@
+"""Turn an article response (or a failed fetch) into an ArticleItem or a PageEventItem.
+
+Public API::
+
+    HANDLED_STATUSES                                     statuses article requests let through
+    page_event_for(response, fetch) -> PageEventItem | None   304, gone, moved away, error, unchanged
+    article_item(response, fetch, lexicon) -> ArticleItem     clean and score a page
+    failure_event(exception, request, source) -> PageEventItem
+    redirected_away(original, final, listing_keys) -> bool
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError
+from twisted.internet.error import TimeoutError as TwistedTimeoutError
+
+from crawler.cleaning import CleanArticle, clean_html
+from crawler.items import ArticleItem, PageEventItem
+from crawler.relevance import RelevanceLexicon, score_relevance
+from crawler.urls import same_site, strip_tracking, url_key
+
+logger = logging.getLogger(__name__)
+
+# 304 answers our conditional requests; 4xx/5xx are turned into events instead of being dropped by
+# Scrapy's HttpErrorMiddleware. 3xx are left out so that the redirect middleware follows them.
+HANDLED_STATUSES = (304, *range(400, 600))
+GONE_STATUSES = frozenset({404, 410})
+# Scrapy's message when a body is over DOWNLOAD_MAXSIZE: "... 123 bytes which is larger than
+# download max size (100) ..."; read to give a short message instead of a request repr.
+_MAXSIZE_MESSAGE = re.compile(
+    r"(\d+) bytes which is larger than download max size \((\d+)\)"
+)
+# Content types whose body is an HTML page the cleaner can read.
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+@dataclass(frozen=True, slots=True)
+class FetchContext:
+    """What the spider knew when it asked for a page: which source, what is stored of it."""
+
+    source: str
+    key: str = ""  # url_key of the requested URL
+    known_hash: str | None = None
+    listed_modified_at: str | None = None
+    listing_keys: frozenset[str] = frozenset()
+    all_relevant: bool = False
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _header(response: Any, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1").strip() if value else None
+
+
+def content_type(response: Any) -> str:
+    """The response's media type in lower case, without parameters ("" when absent)."""
+    return (_header(response, "Content-Type") or "").split(";", 1)[0].strip().lower()
+
+
+def is_html(response: Any) -> bool:
+    """True for an HTML content type, or no content type and a body that starts like markup."""
+    kind = content_type(response)
+    if kind:
+        return kind in HTML_TYPES
+    return bool(response.body.lstrip()[:1] == b"<")
+
+
+def requested_url(response: Any) -> str:
+    """The URL the spider asked for, before any redirect."""
+    redirects = response.request.meta.get("redirect_urls") or [response.request.url]
+    return str(redirects[0])
+
+
+def body_hash(body: bytes) -> str:
+    """SHA-256 of a response body, hex."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def redirected_away(original: str, final: str, listing_keys: Collection[str]) -> bool:
+    """True when a redirect of an article lands on a home, section or listing page."""
+    if url_key(original) == url_key(final):
+        return False
+    final_path = urlsplit(final).path.rstrip("/")
+    original_path = urlsplit(original).path.rstrip("/")
+    if not final_path:
+        return True
+    if original_path.startswith(final_path + "/"):
+        return True
+    return url_key(final) in listing_keys
+
+
+def _event(
+    response: Any, fetch: FetchContext, outcome: Any, message: str
+) -> PageEventItem:
+    return PageEventItem(
+        source=fetch.source,
+        url=strip_tracking(response.url),
+        requested_url=requested_url(response),
+        fetched_at=_now(),
+        outcome=outcome,
+        http_status=response.status,
+        message=message,
+        etag=_header(response, "ETag"),
+        last_modified=_header(response, "Last-Modified"),
+    )
+
+
+def page_event_for(response: Any, fetch: FetchContext) -> PageEventItem | None:
+    """The event for a response that carries no new article content, else None."""
+    status = response.status
+    url = response.url
+    if status == 304:
+        return _event(
+            response, fetch, "not_modified", f"not modified since last fetch: {url}"
+        )
+    if status in GONE_STATUSES:
+        return _event(response, fetch, "gone", f"HTTP {status} from {url}")
+    if status >= 300:
+        return _event(response, fetch, "error", f"HTTP {status} from {url}")
+    original = requested_url(response)
+    if response.request.meta.get("redirect_urls") and redirected_away(
+        original, url, fetch.listing_keys
+    ):
+        return _event(
+            response, fetch, "redirected_away", f"{original} redirects to {url}"
+        )
+    if not is_html(response):
+        kind = content_type(response) or "unknown content type"
+        return _event(response, fetch, "error", f"not HTML ({kind}) at {url}")
+    if fetch.known_hash and body_hash(response.body) == fetch.known_hash:
+        return _event(response, fetch, "unchanged", f"same content as stored: {url}")
+    return None
+
+
+def page_canonical(response: Any) -> str | None:
+    """rel=canonical, else og:url, as the page declares it (absolute), or None."""
+    if not isinstance(response, TextResponse):
+        return None
+    try:
+        found = (
+            response.xpath(
+                "//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href"
+            ).get()
+            or response.xpath("//meta[@property='og:url']/@content").get()
+        )
+    except ValueError:  # a body lxml cannot build a tree from
+        return None
+    if not found or not found.strip():
+        return None
+    return urljoin(response.url, found.strip())
+
+
+def choose_canonical(url: str, declared: str | None) -> str:
+    """The page's declared canonical URL when it is on the same site as ``url``, else ``url``."""
+    if (
+        declared
+        and urlsplit(declared).scheme in ("http", "https")
+        and same_site(url, declared)
+    ):
+        return strip_tracking(declared)
+    if declared:
+        logger.info("Ignoring canonical %s declared by %s: another site", declared, url)
+    return url
+
+
+def _clean(response: Any) -> CleanArticle:
+    html: str | bytes = (
+        response.text if isinstance(response, TextResponse) else response.body
+    )
+    if isinstance(html, str) and html.lstrip().startswith("<?xml"):
+        html = response.body  # lxml refuses str input with an encoding declaration
+    try:
+        return clean_html(html, response.url)
+    except Exception as exc:  # noqa: BLE001 - one bad page must not stop the crawl
+        logger.warning("Cleaner failed on %s: %r", response.url, exc)
+        return CleanArticle(failure=f"cleaner error: {type(exc).__name__}: {exc}")
+
+
+def article_item(
+    response: Any, fetch: FetchContext, lexicon: RelevanceLexicon
+) -> ArticleItem:
+    """Clean, score and package a page that returned new content."""
+    article = _clean(response)
+    url = strip_tracking(response.url)
+    declared = page_canonical(response) or article.canonical_url
+    relevance = score_relevance(article, lexicon)
+    encoding = response.encoding if isinstance(response, TextResponse) else ""
+    return ArticleItem(
+        source=fetch.source,
+        url=url,
+        requested_url=requested_url(response),
+        canonical_url=choose_canonical(url, declared),
+        http_status=response.status,
+        fetched_at=_now(),
+        raw_html=response.body,
+        raw_html_hash=body_hash(response.body),
+        encoding=encoding or "",
+        etag=_header(response, "ETag"),
+        last_modified=_header(response, "Last-Modified"),
+        article=article,
+        relevance=relevance.score,
+        relevance_terms=relevance.terms,
+        is_relevant=fetch.all_relevant or lexicon.is_relevant(relevance),
+        listed_modified_at=fetch.listed_modified_at,
+    )
+
+
+def describe_failure(exc: BaseException, url: str, timeout: float | None) -> str:
+    """One line saying what went wrong and where."""
+    host = urlsplit(url).hostname or url
+    if isinstance(exc, DownloadTimeoutError | TwistedTimeoutError | TCPTimedOutError):
+        after = f" after {timeout:g}s" if timeout else ""
+        return f"timed out{after} fetching {url}"
+    if isinstance(exc, CannotResolveHostError | DNSLookupError):
+        return f"cannot resolve host {host} ({url})"
+    if isinstance(exc, DownloadConnectionRefusedError | ConnectionRefusedError):
+        return f"connection refused by {host} ({url})"
+    if isinstance(exc, DownloadCancelledError):
+        return _cancelled_message(exc, url)
+    if isinstance(exc, ResponseDataLossError):
+        return f"connection dropped mid-response from {url}"
+    if isinstance(exc, HttpError):
+        return f"HTTP {exc.response.status} from {url}"
+    if isinstance(exc, IgnoreRequest):
+        return f"not fetched ({_one_line(exc) or 'request ignored'}): {url}"
+    return f"{type(exc).__name__} fetching {url}: {_one_line(exc)}"
+
+
+def _cancelled_message(exc: BaseException, url: str) -> str:
+    found = _MAXSIZE_MESSAGE.search(str(exc))
+    if found:
+        size, limit = found.groups()
+        return f"body too large ({size} bytes, limit {limit}) at {url}"
+    return f"download cancelled ({_one_line(exc)}) fetching {url}"
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def failure_event(exc: BaseException, request: Any, source: str) -> PageEventItem:
+    """The error event for a request that produced no usable response."""
+    status = exc.response.status if isinstance(exc, HttpError) else None
+    redirects = request.meta.get("redirect_urls") or [request.url]
+    return PageEventItem(
+        source=source,
+        url=strip_tracking(request.url),
+        requested_url=str(redirects[0]),
+        fetched_at=_now(),
+        outcome="gone" if status in GONE_STATUSES else "error",
+        http_status=status,
+        message=describe_failure(
+            exc, request.url, request.meta.get("download_timeout")
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Scrapy spiders: ``news`` (crawler.spiders.news.NewsSpider) discovers and fetches articles."""

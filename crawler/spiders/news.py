@@ -1,0 +1,295 @@
+"""The ``news`` spider: discovers articles from feeds, sitemaps and listing pages, and fetches them.
+
+Each article response becomes one ArticleItem, or a PageEventItem when there is no new content
+(304, same hash as stored, 404/410, redirected to a home/section page, or an error). Errors never
+stop the crawl. In process (monitor.crawl)::
+
+    process.crawl(NewsSpider, sources=[SourceSpec(...)], known=[KnownPage(...)],
+                  recheck=[KnownPage(...)], lexicon=RelevanceLexicon.default())
+
+From the shell: ``scrapy crawl news -a url=https://... -a feed=... -a sitemap=... -a listing=...``
+(see crawler.spiders.arguments).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from typing import Any
+
+import scrapy
+from scrapy.http import Request
+
+from crawler import discovery
+from crawler.discovery import Candidate
+from crawler.errors import SourceConfigError
+from crawler.links import LinkRules
+from crawler.relevance import RelevanceLexicon
+from crawler.responses import (
+    HANDLED_STATUSES,
+    FetchContext,
+    article_item,
+    describe_failure,
+    failure_event,
+    page_event_for,
+)
+from crawler.sources import KnownPage, SourceSpec
+from crawler.spiders.arguments import check_sources, source_from_arguments
+from crawler.urls import strip_tracking, url_key
+
+logger = logging.getLogger(__name__)
+
+
+class NewsSpider(scrapy.Spider):  # type: ignore[misc]
+    """Discover articles of the given sources and fetch them, plus known pages to re-check."""
+
+    name = "news"
+
+    def __init__(
+        self,
+        sources: Sequence[SourceSpec] | None = None,
+        known: Sequence[KnownPage] = (),
+        recheck: Sequence[KnownPage] = (),
+        lexicon: RelevanceLexicon | None = None,
+        *,
+        url: str | None = None,
+        feed: str | None = None,
+        sitemap: str | None = None,
+        listing: str | None = None,
+        source: str | None = None,
+        domains: str | None = None,
+        max_articles: str | int | None = None,
+        all_relevant: str | bool | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if isinstance(sources, str):
+            raise SourceConfigError(
+                "sources must be SourceSpec objects; from the shell use -a url=/feed=/sitemap="
+            )
+        specs = list(sources or ())
+        from_cli = source_from_arguments(
+            url=url,
+            feed=feed,
+            sitemap=sitemap,
+            listing=listing,
+            source=source,
+            domains=domains,
+            max_articles=max_articles,
+            all_relevant=all_relevant,
+        )
+        if from_cli is not None:
+            specs.append(from_cli)
+        check_sources(specs)
+        if not specs and not recheck:
+            raise SourceConfigError(
+                "nothing to crawl: pass sources or recheck, or -a url=/feed=/sitemap=/listing="
+            )
+        self._sources = {spec.name: spec for spec in specs}
+        self._rules = {spec.name: LinkRules.for_source(spec) for spec in specs}
+        self._listing_keys = {
+            spec.name: frozenset(url_key(u) for u in spec.listing_pages)
+            for spec in specs
+        }
+        self._known = {url_key(page.url): page for page in (*known, *recheck)}
+        self._recheck = tuple(recheck)
+        self._lexicon = lexicon
+        self._scheduled: set[str] = set()
+        self._discovered: Counter[str] = Counter()
+        # The first date hint a feed or sitemap gave per URL key: a page found on a listing page
+        # first still gets the hint when a feed lists it before its response arrives.
+        self._hints: dict[str, str] = {}
+
+    # -- start ---------------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        """Known pages to re-check and watched articles first, then the discovery pages."""
+        if self._lexicon is None:
+            threshold = self.settings.getfloat("DEFWATCH_RELEVANCE_THRESHOLD", 0.5)
+            self._lexicon = RelevanceLexicon.default().extended({}, threshold=threshold)
+        for request in self._start_requests():
+            yield request
+
+    def _start_requests(self) -> Iterator[Request]:
+        for page in self._recheck:
+            yield from self._article_requests(
+                page.source, [Candidate(page.url)], counted=False
+            )
+        for spec in self._sources.values():
+            candidates = [Candidate(u) for u in spec.article_urls]
+            yield from self._article_requests(spec.name, candidates, counted=False)
+        for spec in self._sources.values():
+            yield from self._discovery_requests(spec.name, spec.feeds, self.parse_feed)
+            yield from self._discovery_requests(
+                spec.name, spec.sitemaps, self.parse_sitemap
+            )
+            yield from self._discovery_requests(
+                spec.name, spec.listing_pages, self.parse_listing
+            )
+
+    def _discovery_requests(
+        self, source: str, urls: Iterable[str], callback: Any, depth: int = 0
+    ) -> Iterator[Request]:
+        for url in urls:
+            yield Request(
+                url,
+                callback=callback,
+                errback=self.discovery_failed,
+                meta={"defwatch_source": source, "defwatch_sitemap_depth": depth},
+            )
+
+    # -- discovery ------------------------------------------------------------------------------
+
+    def parse_feed(self, response: Any) -> Iterator[Request]:
+        """Entry links of an RSS or Atom feed, newest first."""
+        source = response.meta["defwatch_source"]
+        found = discovery.parse_feed(self._xml_body(response), response.url)
+        self._log_found("feed", response.url, found)
+        candidates = discovery.newest_first(self._follow(source, found, listed=True))
+        yield from self._article_requests(source, candidates, counted=True)
+
+    def parse_sitemap(self, response: Any) -> Iterator[Request]:
+        """Sub-sitemaps of an index, or the article pages of a urlset, newest first."""
+        source = response.meta["defwatch_source"]
+        content = discovery.parse_sitemap(self._xml_body(response), response.url)
+        depth = response.meta.get("defwatch_sitemap_depth", 0) + 1
+        if content.sitemaps:
+            if depth > self.settings.getint("DEFWATCH_SITEMAP_MAX_DEPTH", 3):
+                logger.warning(
+                    "Sitemap index %s is nested too deep; not followed", response.url
+                )
+                return
+            inside = [
+                s.url for s in content.sitemaps if self._rules[source].in_domain(s.url)
+            ]
+            yield from self._discovery_requests(
+                source, inside, self.parse_sitemap, depth
+            )
+            return
+        self._log_found("sitemap", response.url, content.pages)
+        # Google news sitemaps list only articles; a plain sitemap lists every page of the site.
+        follow = self._follow(source, content.pages, listed=content.is_news)
+        yield from self._article_requests(
+            source, discovery.newest_first(follow), counted=True
+        )
+
+    def parse_listing(self, response: Any) -> Iterator[Request]:
+        """Article links on a listing page, in page order."""
+        source = response.meta["defwatch_source"]
+        if not hasattr(response, "text"):
+            logger.warning("Listing page %s is not text; no links taken", response.url)
+            return
+        found = discovery.parse_listing(response.text, response.url)
+        self._log_found("listing page", response.url, found)
+        follow = self._follow(source, found, listed=False)
+        yield from self._article_requests(source, follow, counted=True)
+
+    def discovery_failed(self, failure: Any) -> None:
+        """A feed, sitemap or listing page could not be fetched: log it, carry on."""
+        request = failure.request
+        message = describe_failure(
+            failure.value, request.url, request.meta.get("download_timeout")
+        )
+        self.crawler.stats.inc_value("defwatch/discovery_errors")
+        logger.warning(
+            "Discovery failed for source %s: %s",
+            request.meta.get("defwatch_source"),
+            message,
+        )
+
+    def _xml_body(self, response: Any) -> bytes:
+        limit = self.settings.getint("DEFWATCH_SITEMAP_MAX_BYTES", 0)
+        try:
+            return discovery.gunzip_if_needed(response.body, limit)
+        except discovery.DiscoveryBodyError as exc:
+            logger.warning("Cannot read %s: %s", response.url, exc)
+            return b""
+
+    def _follow(
+        self, source: str, found: Iterable[Candidate], *, listed: bool
+    ) -> list[Candidate]:
+        rules = self._rules[source]
+        return [c for c in found if rules.follows(c.url, listed=listed)]
+
+    def _log_found(self, kind: str, url: str, found: Sequence[Candidate]) -> None:
+        if not found:
+            logger.warning("No links found in %s %s", kind, url)
+        else:
+            logger.debug("%d links in %s %s", len(found), kind, url)
+
+    # -- articles -------------------------------------------------------------------------------
+
+    def _article_requests(
+        self, source: str, candidates: Iterable[Candidate], *, counted: bool
+    ) -> Iterator[Request]:
+        spec = self._sources.get(source)
+        limit = spec.max_articles if spec is not None and counted else None
+        for candidate in candidates:
+            if limit is not None and self._discovered[source] >= limit:
+                return
+            request = self._article_request(source, candidate)
+            if request is not None:
+                if counted:
+                    self._discovered[source] += 1
+                yield request
+
+    def _article_request(self, source: str, candidate: Candidate) -> Request | None:
+        url = strip_tracking(candidate.url)
+        key = url_key(url)
+        if candidate.modified_hint:
+            self._hints.setdefault(key, candidate.modified_hint)
+        if key in self._scheduled:
+            return None
+        self._scheduled.add(key)
+        known = self._known.get(key)
+        headers: dict[str, str] = {}
+        if known is not None and known.etag:
+            headers["If-None-Match"] = known.etag
+        if known is not None and known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
+        spec = self._sources.get(source)
+        fetch = FetchContext(
+            source=source,
+            key=key,
+            known_hash=known.raw_html_hash if known is not None else None,
+            listed_modified_at=candidate.modified_hint,
+            listing_keys=self._listing_keys.get(source, frozenset()),
+            all_relevant=spec.all_relevant if spec is not None else False,
+        )
+        # dont_filter: our own dedupe ran above; Scrapy's filter would silently drop a redirect
+        # to an already crawled page (an article moved to the home page) and lose its outcome.
+        return Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            headers=headers,
+            dont_filter=True,
+            meta={"defwatch_fetch": fetch, "handle_httpstatus_list": HANDLED_STATUSES},
+        )
+
+    def parse_article(self, response: Any) -> Iterator[Any]:
+        """One ArticleItem, or one PageEventItem when the page has no new content."""
+        fetch: FetchContext = response.meta["defwatch_fetch"]
+        if fetch.listed_modified_at is None and fetch.key in self._hints:
+            fetch = dataclasses.replace(
+                fetch, listed_modified_at=self._hints[fetch.key]
+            )
+        event = page_event_for(response, fetch)
+        if event is not None:
+            self.crawler.stats.inc_value(f"defwatch/outcome/{event.outcome}")
+            yield event
+            return
+        assert self._lexicon is not None  # set in start()
+        self.crawler.stats.inc_value("defwatch/outcome/article")
+        yield article_item(response, fetch, self._lexicon)
+
+    def article_failed(self, failure: Any) -> Iterator[Any]:
+        """A fetch that produced no response (timeout, refused, too large...): an error event."""
+        request = failure.request
+        fetch: FetchContext = request.meta["defwatch_fetch"]
+        event = failure_event(failure.value, request, fetch.source)
+        logger.warning("Fetch failed (%s): %s", fetch.source, event.message)
+        self.crawler.stats.inc_value(f"defwatch/outcome/{event.outcome}")
+        yield event
