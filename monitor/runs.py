@@ -48,7 +48,7 @@ def finish_run(
                 select(CrawlIssue.severity, func.count())
                 .where(CrawlIssue.run_id == run_id)
                 .group_by(CrawlIssue.severity)
-            ).tuples()
+            ).tuples().all()
         )
         run.errors = issues.get("error", 0)
         run.warnings = issues.get("warning", 0)

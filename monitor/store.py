@@ -139,7 +139,7 @@ def store_paragraphs(
             select(Paragraph.hash, Paragraph.id).where(
                 Paragraph.article_id == article_id, Paragraph.hash.in_(set(hashes))
             )
-        ).tuples()
+        ).tuples().all()
     )
     for text, key in zip(body, hashes, strict=True):
         if key not in existing:
@@ -186,7 +186,7 @@ def change_version_numbers(session: Session, change: Change) -> VersionNumbers:
     numbers = dict(
         session.execute(
             select(Version.id, Version.number).where(Version.id.in_(ids))
-        ).tuples()
+        ).tuples().all()
     )
     return VersionNumbers(
         numbers.get(change.from_version_id) if change.from_version_id else None,
