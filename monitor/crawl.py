@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from multiprocessing.process import BaseProcess
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -27,6 +30,11 @@ from monitor.models import Article, Change, CrawlIssue, CrawlRun, Source
 from monitor.runs import close_run, start_run
 
 logger = logging.getLogger(__name__)
+
+CHILD_POLL_S = 0.5  # how often a waiting parent looks at the stop event
+STOP_GRACE_S = (
+    15.0  # how long a stopped crawl child may take to finish its in-flight pages
+)
 
 URLS_SOURCE = (
     "urls"  # the source name of articles watched directly with --url / --urls-file
@@ -216,26 +224,60 @@ def _child_main(
 
 
 def run_crawl_in_child(
-    config: AppConfig, db_url: str, request: CrawlRequest, timeout_s: float = 3600
+    config: AppConfig,
+    db_url: str,
+    request: CrawlRequest,
+    timeout_s: float = 3600,
+    *,
+    stop: threading.Event | None = None,
+    recover_open: bool = True,
 ) -> CrawlSummary:
-    """Run one crawl pass in a fresh child process and return its summary."""
+    """Run one crawl pass in a fresh child process and return its summary.
+
+    When ``stop`` is set while the child runs, the child gets SIGTERM (Scrapy stops gracefully;
+    every item already fetched is recorded in its own transaction), then SIGKILL after
+    ``STOP_GRACE_S``; the run is closed 'interrupted' and its summary returned.
+    """
     engine = make_engine(db_url)
     ensure_schema(engine)
     factory = session_factory(engine)
     scope = ",".join(s.name for s in select_sources(config, request)) or "nothing"
-    run_id = start_run(factory, scope=scope)
+    run_id = start_run(factory, scope=scope, recover_open=recover_open)
     context = multiprocessing.get_context("spawn")
     child = context.Process(target=_child_main, args=(config, db_url, request, run_id))
     child.start()
-    child.join(timeout_s)
+    deadline = time.monotonic() + timeout_s
+    while child.is_alive() and time.monotonic() < deadline:
+        if stop is not None and stop.is_set():
+            _stop_child(child)
+            child.close()
+            close_run(factory, run_id, status="interrupted")
+            return summarise_run(factory, run_id)
+        child.join(min(CHILD_POLL_S, max(0.0, deadline - time.monotonic())))
     if child.is_alive():
-        child.terminate()
-        child.join()
+        _stop_child(child)
         close_run(factory, run_id, status="failed")
         raise CrawlFailedError(
             f"crawl timed out after {timeout_s:.0f}s and was stopped"
         )
-    if child.exitcode != 0:
-        close_run(factory, run_id, status="failed")
-        raise CrawlFailedError(f"crawl process exited with code {child.exitcode}")
-    return summarise_run(factory, run_id)
+    exitcode = child.exitcode
+    child.close()  # frees its pipe and sentinel now, not at garbage collection
+    stopped = stop is not None and stop.is_set()  # e.g. systemd signalled the child too
+    if exitcode != 0:
+        close_run(factory, run_id, status="interrupted" if stopped else "failed")
+        if not stopped:
+            engine.dispose()
+            raise CrawlFailedError(f"crawl process exited with code {exitcode}")
+    summary = summarise_run(factory, run_id)
+    engine.dispose()  # a daemon calls this thousands of times: no pools left behind
+    return summary
+
+
+def _stop_child(child: BaseProcess) -> None:
+    """SIGTERM (Scrapy's graceful stop), SIGKILL if it has not ended after the grace time."""
+    child.terminate()
+    child.join(STOP_GRACE_S)
+    if child.is_alive():
+        logger.warning("crawl child pid=%s ignored SIGTERM; killing it", child.pid)
+        child.kill()
+        child.join()

@@ -12,19 +12,33 @@ from monitor.db import session_scope
 from monitor.models import CrawlIssue, CrawlRun
 
 
-def start_run(factory: sessionmaker[Session], scope: str) -> int:
-    """Open a crawl run; runs left 'running' by a killed process are marked 'interrupted' first."""
+def start_run(
+    factory: sessionmaker[Session], scope: str, *, recover_open: bool = True
+) -> int:
+    """Open a crawl run; runs left 'running' by a killed process are marked 'interrupted' first.
+
+    A caller that runs several crawls at once (the daemon) passes ``recover_open=False`` and calls
+    ``interrupt_open_runs`` once at start, so one crawl never marks a sibling as interrupted.
+    """
     now = datetime.now(UTC)
+    if recover_open:
+        interrupt_open_runs(factory)
     with session_scope(factory) as session:
-        session.execute(
-            update(CrawlRun)
-            .where(CrawlRun.status == "running")
-            .values(status="interrupted")
-        )
         run = CrawlRun(scope=scope, started_at=now, status="running")
         session.add(run)
         session.flush()
         return run.id
+
+
+def interrupt_open_runs(factory: sessionmaker[Session]) -> int:
+    """Mark runs still 'running' as 'interrupted' (their process is gone); returns how many."""
+    with session_scope(factory) as session:
+        result = session.execute(
+            update(CrawlRun)
+            .where(CrawlRun.status == "running")
+            .values(status="interrupted", finished_at=datetime.now(UTC))
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 def finish_run(
@@ -48,7 +62,9 @@ def finish_run(
                 select(CrawlIssue.severity, func.count())
                 .where(CrawlIssue.run_id == run_id)
                 .group_by(CrawlIssue.severity)
-            ).tuples().all()
+            )
+            .tuples()
+            .all()
         )
         run.errors = issues.get("error", 0)
         run.warnings = issues.get("warning", 0)

@@ -139,7 +139,9 @@ def store_paragraphs(
             select(Paragraph.hash, Paragraph.id).where(
                 Paragraph.article_id == article_id, Paragraph.hash.in_(set(hashes))
             )
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     for text, key in zip(body, hashes, strict=True):
         if key not in existing:
@@ -184,9 +186,9 @@ def change_version_numbers(session: Session, change: Change) -> VersionNumbers:
     """The from/to version numbers of a change."""
     ids = [i for i in (change.from_version_id, change.to_version_id) if i is not None]
     numbers = dict(
-        session.execute(
-            select(Version.id, Version.number).where(Version.id.in_(ids))
-        ).tuples().all()
+        session.execute(select(Version.id, Version.number).where(Version.id.in_(ids)))
+        .tuples()
+        .all()
     )
     return VersionNumbers(
         numbers.get(change.from_version_id) if change.from_version_id else None,
