@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.config import (
     AppConfig,
+    default_database_path,
     find_config_path,
     load_config,
 )
-from monitor.db import ensure_schema, make_engine, session_factory
+from monitor.db import ensure_schema, make_engine, session_factory, sqlite_url
 
 
 @dataclass(slots=True)
@@ -31,7 +32,7 @@ class AppContext:
     @staticmethod
     def default_db_url(environ: Mapping[str, str]) -> str:
         """The database used when nothing names one."""
-        return AppContext.default_db_url(environ)
+        return sqlite_url(default_database_path(environ))
 
     def engine(self) -> Engine:
         """The database engine; the schema is created on first use."""
