@@ -31,6 +31,7 @@ from monitor.runs import close_run, start_run
 
 logger = logging.getLogger(__name__)
 
+SCRAPY_LOGGERS = ("scrapy", "twisted", "py.warnings")
 CHILD_POLL_S = 0.5  # how often a waiting parent looks at the stop event
 STOP_GRACE_S = (
     15.0  # how long a stopped crawl child may take to finish its in-flight pages
@@ -134,6 +135,7 @@ def scrapy_settings(
     settings.set(
         "ITEM_PIPELINES", {"monitor.pipeline.StorePipeline": 800}, priority="project"
     )
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # our CLI logs
     settings.set("DEFWATCH_DB_URL", db_url, priority="cmdline")
     settings.set("DEFWATCH_RUN_ID", run_id, priority="cmdline")
     settings.set("DEFWATCH_ALERT_RULES", alert_rules(config), priority="cmdline")
@@ -176,9 +178,17 @@ def run_crawl(
     lexicon = RelevanceLexicon.default().extended(config.relevance_terms)
     if config.relevance_threshold is not None:
         lexicon = replace(lexicon, threshold=config.relevance_threshold)
-    process = CrawlerProcess(
-        scrapy_settings(config, db_url, run_id, request), install_root_handler=False
-    )
+    # Scrapy's logging setup resets its loggers' levels: keep the ones the caller chose (-v / -q)
+    levels = {name: logging.getLogger(name).level for name in SCRAPY_LOGGERS}
+    disabled = logging.root.manager.disable
+    wanted = logging.getLogger("scrapy").getEffectiveLevel()
+    logging.disable(max(wanted - 1, disabled))  # its start-up banner too
+    try:
+        process = CrawlerProcess(scrapy_settings(config, db_url, run_id, request))
+    finally:
+        logging.disable(disabled)
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
     process.crawl(
         NewsSpider, sources=specs, known=known, recheck=recheck, lexicon=lexicon
     )
