@@ -261,7 +261,7 @@ def run_crawl_in_child(
         if stop is not None and stop.is_set():
             _stop_child(child)
             child.close()
-            close_run(factory, run_id, status="interrupted")
+            _close_unfinished(factory, run_id, "interrupted")
             return summarise_run(factory, run_id)
         child.join(min(CHILD_POLL_S, max(0.0, deadline - time.monotonic())))
     if child.is_alive():
@@ -274,13 +274,21 @@ def run_crawl_in_child(
     child.close()  # frees its pipe and sentinel now, not at garbage collection
     stopped = stop is not None and stop.is_set()  # e.g. systemd signalled the child too
     if exitcode != 0:
-        close_run(factory, run_id, status="interrupted" if stopped else "failed")
+        _close_unfinished(factory, run_id, "interrupted" if stopped else "failed")
         if not stopped:
             engine.dispose()
             raise CrawlFailedError(f"crawl process exited with code {exitcode}")
     summary = summarise_run(factory, run_id)
     engine.dispose()  # a daemon calls this thousands of times: no pools left behind
     return summary
+
+
+def _close_unfinished(factory: sessionmaker[Session], run_id: int, status: str) -> None:
+    """Close the run with ``status`` unless the child finished it (a stop can come just after)."""
+    with session_scope(factory) as session:
+        finished = session.get_one(CrawlRun, run_id).finished_at is not None
+    if not finished:
+        close_run(factory, run_id, status=status)
 
 
 def _stop_child(child: BaseProcess) -> None:

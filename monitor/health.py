@@ -94,7 +94,7 @@ def source_runs(session: Session, names: Sequence[str]) -> dict[str, list[RunOut
                 CrawlIssue.run_id.in_([r.id for r in runs]),
             )
             .group_by(CrawlIssue.run_id, CrawlIssue.source)
-        ).tuples()
+        )
     }
     result: dict[str, list[RunOutcome]] = {name: [] for name in names}
     for run in runs:

@@ -138,9 +138,7 @@ def _runs(session: Session) -> tuple[RunStatus, ...]:
             select(Change.run_id, func.count())
             .where(Change.run_id.in_(ids))
             .group_by(Change.run_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     result = []
     for run in runs:
@@ -172,9 +170,7 @@ def _runs(session: Session) -> tuple[RunStatus, ...]:
 def _counts(
     session: Session, status_column: InstrumentedAttribute[str]
 ) -> dict[str, int]:
-    rows = session.execute(
-        select(status_column, func.count()).group_by(status_column)
-    ).tuples()
+    rows = session.execute(select(status_column, func.count()).group_by(status_column))
     return {str(status): int(count) for status, count in rows}
 
 

@@ -40,7 +40,10 @@ def next_discovery_at(
     if last_started is None:
         return now
     if source.schedule:
-        due = _cron(source, 0).get_next_fire_time(None, last_started)
+        # the first slot after the last run (a slot at the very second it started is that run)
+        due = _cron(source, 0).get_next_fire_time(
+            None, last_started + timedelta(seconds=1)
+        )
     else:
         due = last_started + timedelta(minutes=source.discover_every_min)
     return now if due is None or due <= now else due
@@ -71,7 +74,7 @@ def last_run_starts(session: Session, names: Sequence[str]) -> dict[str, datetim
     starts: dict[str, datetime] = {}
     rows = session.execute(
         select(CrawlRun.scope, func.max(CrawlRun.started_at)).group_by(CrawlRun.scope)
-    ).tuples()
+    )
     for scope, started in rows:
         moment = _aware(started)
         for name in scope.split(","):
@@ -98,5 +101,5 @@ def due_for_recheck(
             Article.next_check_at <= now,
         )
         .group_by(Source.name)
-    ).tuples()
+    )
     return {name: count for name, count in rows if count}

@@ -79,6 +79,7 @@ def cli(
             "sqlalchemy",
             "httpx",
             "httpcore",
+            "apscheduler",
         ):
             logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
     ctx.obj = load_context(db_url, config_path, dict(os.environ), Path.cwd())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from monitor.cli import EXIT_LOCKED, EXIT_OK
 from monitor.db import make_engine, session_factory, session_scope
-from monitor.lock import is_locked, lock_path, read_holder
+from monitor.lock import crawl_lock, is_locked, lock_path, read_holder
 from monitor.models import CrawlRun
 
 
@@ -115,3 +116,12 @@ def test_failed_pages_are_printed_with_exit_code_3(
     lines = done.stderr.strip().splitlines()
     assert any(line.startswith("error:") and "no-such-story" in line for line in lines)
     assert lines[-1].startswith("crawl partial:")
+
+
+@pytest.mark.slow
+def test_crawl_while_the_daemon_holds_the_lock_is_refused(workspace: Workspace) -> None:
+    with crawl_lock(_lock_file(workspace), "defwatch run"):
+        done = workspace.run("crawl", *FAST_CRAWL)
+    assert done.returncode == EXIT_LOCKED
+    assert "defwatch run" in done.stderr
+    assert f"pid {os.getpid()}" in done.stderr
