@@ -8,8 +8,16 @@ from pathlib import Path
 import pytest
 
 from monitor.config import SourceConfig, crontab_fields, parse_config
+from monitor.db import (
+    ensure_schema,
+    make_engine,
+    session_factory,
+    session_scope,
+    sqlite_url,
+)
 from monitor.errors import ConfigError
-from monitor.triggers import discovery_trigger, next_discovery_at
+from monitor.models import Article, Source
+from monitor.triggers import discovery_trigger, due_for_recheck, next_discovery_at
 
 SOURCE = {"name": "desk", "feeds": ["https://example.org/feed.xml"]}
 
@@ -80,3 +88,36 @@ def test_next_run_follows_the_last_run() -> None:
     assert next_discovery_at(cron, slot, ten_past) == slot + timedelta(minutes=30)
     # stopped before the 11:30 and 12:00 slots: the missed runs are one run, now
     assert next_discovery_at(cron, slot - timedelta(minutes=40), ten_past) == ten_past
+
+
+def test_recheck_queue_counts_due_monitored_articles(tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url(tmp_path / "queue.sqlite3"))
+    ensure_schema(engine)
+    factory = session_factory(engine)
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    with session_scope(factory) as session:
+        desk = Source(name="desk", created_at=now)
+        session.add(desk)
+        session.flush()
+        for index, (due_in, status, relevant) in enumerate(
+            [
+                (-5, "active", True),  # due
+                (-60, "active", True),  # overdue
+                (5, "active", True),  # not yet
+                (-5, "removed", True),  # gone: never re-checked
+                (-5, "active", False),  # not monitored
+            ]
+        ):
+            session.add(
+                Article(
+                    source_id=desk.id,
+                    canonical_url=f"https://desk.example/{index}",
+                    status=status,
+                    is_relevant=relevant,
+                    first_seen_at=now,
+                    last_checked_at=now,
+                    next_check_at=now + timedelta(minutes=due_in),
+                )
+            )
+    with session_scope(factory) as session:
+        assert due_for_recheck(session, ["desk", "wire"], now) == {"desk": 2}
