@@ -18,9 +18,11 @@ from monitor.models import Article, CrawlRun, Source
 
 
 def describe_schedule(source: SourceConfig) -> str:
-    """``cron */30 * * * *`` or ``every 60 min``."""
+    """``cron */30 * * * *``, ``every 60 min`` or ``every 5 s``."""
     if source.schedule:
         return f"cron {source.schedule}"
+    if source.discover_every_min < 1:
+        return f"every {source.discover_every_min * 60:.0f} s"
     return f"every {source.discover_every_min:g} min"
 
 
