@@ -108,7 +108,7 @@ def test_daemon_crawls_detects_alerts_and_stops_cleanly(
     )
     try:
         wait_for(
-            lambda: _read(workspace, _finished_runs), 40, "the first scheduled crawl"
+            lambda: _read(workspace, _finished_runs), 60, "the first scheduled crawl"
         )
         desk.edit(CARRIER, title="PLA carrier group holds second round of drills")
         wait_for(lambda: _read(workspace, _edits), 30, "the edit to be detected")
