@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
 
 from scrapy.crawler import CrawlerProcess
@@ -32,6 +33,13 @@ from monitor.runs import close_run, start_run
 logger = logging.getLogger(__name__)
 
 SCRAPY_LOGGERS = ("scrapy", "twisted", "py.warnings")
+# imported once by the fork server (no Twisted reactor is installed by importing them)
+CHILD_PRELOAD = (
+    "monitor.crawl",
+    "monitor.pipeline",
+    "crawler.spiders.news",
+    "crawler.relevance",
+)
 CHILD_POLL_S = 0.5  # how often a waiting parent looks at the stop event
 STOP_GRACE_S = (
     15.0  # how long a stopped crawl child may take to finish its in-flight pages
@@ -241,8 +249,14 @@ def run_crawl_in_child(
     *,
     stop: threading.Event | None = None,
     recover_open: bool = True,
+    start_method: str = "spawn",
 ) -> CrawlSummary:
     """Run one crawl pass in a fresh child process and return its summary.
+
+    ``start_method`` "spawn" starts a new interpreter per crawl; "forkserver" (the daemon) forks
+    each crawl from a server process that imported Scrapy and the pipeline once and never crawls,
+    so a crawl starts in milliseconds instead of seconds of imports, still in a clean process
+    whose memory is returned when it ends.
 
     When ``stop`` is set while the child runs, the child gets SIGTERM (Scrapy stops gracefully;
     every item already fetched is recorded in its own transaction), then SIGKILL after
@@ -253,8 +267,9 @@ def run_crawl_in_child(
     factory = session_factory(engine)
     scope = ",".join(s.name for s in select_sources(config, request)) or "nothing"
     run_id = start_run(factory, scope=scope, recover_open=recover_open)
-    context = multiprocessing.get_context("spawn")
-    child = context.Process(target=_child_main, args=(config, db_url, request, run_id))
+    child = _child_context(start_method).Process(
+        target=_child_main, args=(config, db_url, request, run_id)
+    )
     child.start()
     deadline = time.monotonic() + timeout_s
     while child.is_alive() and time.monotonic() < deadline:
@@ -281,6 +296,14 @@ def run_crawl_in_child(
     summary = summarise_run(factory, run_id)
     engine.dispose()  # a daemon calls this thousands of times: no pools left behind
     return summary
+
+
+def _child_context(start_method: str) -> SpawnContext | ForkServerContext:
+    if start_method == "forkserver":
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(CHILD_PRELOAD))
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 def _close_unfinished(factory: sessionmaker[Session], run_id: int, status: str) -> None:

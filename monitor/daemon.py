@@ -20,6 +20,7 @@ closed 'interrupted'. The database is the only state: a restart continues from t
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -46,7 +47,11 @@ from monitor.triggers import (
 
 logger = logging.getLogger(__name__)
 
-SLOT_WAIT_S = 1.0  # a crawl waiting for a free slot looks at the stop event this often
+SLOT_WAIT_S = 1.0
+# crawl children fork from a server that imported Scrapy once (see run_crawl_in_child)
+START_METHOD = (
+    "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+)  # a crawl waiting for a free slot looks at the stop event this often
 
 
 class Daemon:
@@ -232,6 +237,7 @@ class Daemon:
                 self._config.schedule.crawl_timeout_s,
                 stop=self._stop,
                 recover_open=False,
+                start_method=START_METHOD,
             )
         except CrawlFailedError as exc:
             logger.error("crawl of %s failed: %s", ",".join(request.source_names), exc)

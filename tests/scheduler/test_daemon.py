@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from monitor.cli import main
 from monitor.db import make_engine, session_factory, session_scope
 from monitor.models import Article, Change, CrawlRun, Delivery, Version
 
@@ -97,7 +99,10 @@ def assert_consistent(session: Session) -> None:
 
 @pytest.mark.slow
 def test_daemon_crawls_detects_alerts_and_stops_cleanly(
-    workspace: Workspace, desk: NewsDesk, tmp_path: Path
+    workspace: Workspace,
+    desk: NewsDesk,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     workspace.config.write_text(
         config_text(desk.base, "discover_every_min = 0.05", FAST_SCHEDULE), "utf-8"
@@ -136,3 +141,23 @@ def test_daemon_crawls_detects_alerts_and_stops_cleanly(
     )
     assert statuses[:2] == ["ok", "ok"]  # type: ignore[index]
     assert len(statuses) >= 3  # type: ignore[arg-type]
+    main(
+        [
+            "--db",
+            workspace.db_url,
+            "--config",
+            str(workspace.config),
+            "status",
+            "--json",
+        ]
+    )
+    status = json.loads(capsys.readouterr().out)
+    assert status["crawling"] is None  # the daemon released the lock
+    assert status["alerts"] == {"sent": 1}
+    (source,) = status["sources"]
+    assert (source["name"], source["health"], source["schedule"]) == (
+        "desk",
+        "ok",
+        "every 3 s",
+    )
+    assert source["last_run_id"] == len(statuses)  # type: ignore[arg-type]
