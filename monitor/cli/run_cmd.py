@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 import threading
 from dataclasses import replace
@@ -17,8 +16,6 @@ from monitor.daemon import Daemon, sources_named
 from monitor.errors import ConfigError
 from monitor.lock import crawl_lock, lock_path
 from monitor.notify import channel_factory
-
-logger = logging.getLogger(__name__)
 
 
 @click.command()
@@ -64,9 +61,8 @@ def run(
         )
     stop = threading.Event()
 
-    def on_signal(number: int, _frame: FrameType | None) -> None:
-        logger.info("received %s", signal.Signals(number).name)
-        stop.set()
+    def on_signal(_number: int, _frame: FrameType | None) -> None:
+        stop.set()  # only this: the daemon's main loop notices and shuts down
 
     previous = {
         number: signal.signal(number, on_signal)
