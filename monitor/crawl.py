@@ -250,6 +250,7 @@ def run_crawl_in_child(
     stop: threading.Event | None = None,
     recover_open: bool = True,
     start_method: str = "spawn",
+    factory: sessionmaker[Session] | None = None,
 ) -> CrawlSummary:
     """Run one crawl pass in a fresh child process and return its summary.
 
@@ -261,10 +262,49 @@ def run_crawl_in_child(
     When ``stop`` is set while the child runs, the child gets SIGTERM (Scrapy stops gracefully;
     every item already fetched is recorded in its own transaction), then SIGKILL after
     ``STOP_GRACE_S``; the run is closed 'interrupted' and its summary returned.
+
+    A caller that crawls many times passes its session ``factory``: an engine per crawl is not
+    fully reclaimed by SQLAlchemy and a long-running daemon would grow.
     """
+    if factory is not None:
+        return _supervise(
+            config,
+            db_url,
+            request,
+            factory,
+            timeout_s,
+            stop,
+            recover_open,
+            start_method,
+        )
     engine = make_engine(db_url)
     ensure_schema(engine)
-    factory = session_factory(engine)
+    try:
+        return _supervise(
+            config,
+            db_url,
+            request,
+            session_factory(engine),
+            timeout_s,
+            stop,
+            recover_open,
+            start_method,
+        )
+    finally:
+        engine.dispose()
+
+
+def _supervise(
+    config: AppConfig,
+    db_url: str,
+    request: CrawlRequest,
+    factory: sessionmaker[Session],
+    timeout_s: float,
+    stop: threading.Event | None,
+    recover_open: bool,
+    start_method: str,
+) -> CrawlSummary:
+    """Start the crawl child, wait for it (or stop it), close its run and sum it up."""
     scope = ",".join(s.name for s in select_sources(config, request)) or "nothing"
     run_id = start_run(factory, scope=scope, recover_open=recover_open)
     child = _child_context(start_method).Process(
@@ -291,11 +331,8 @@ def run_crawl_in_child(
     if exitcode != 0:
         _close_unfinished(factory, run_id, "interrupted" if stopped else "failed")
         if not stopped:
-            engine.dispose()
             raise CrawlFailedError(f"crawl process exited with code {exitcode}")
-    summary = summarise_run(factory, run_id)
-    engine.dispose()  # a daemon calls this thousands of times: no pools left behind
-    return summary
+    return summarise_run(factory, run_id)
 
 
 def _child_context(start_method: str) -> SpawnContext | ForkServerContext:

@@ -238,6 +238,7 @@ class Daemon:
                 stop=self._stop,
                 recover_open=False,
                 start_method=START_METHOD,
+                factory=self._factory,
             )
         except CrawlFailedError as exc:
             logger.error("crawl of %s failed: %s", ",".join(request.source_names), exc)
