@@ -27,6 +27,7 @@ from monitor.demo.site import load_articles, serve_directory, write_site
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_EVERY_S = 5.0
+REPORT_EVERY_S = 300.0  # a progress line with the RSS every five minutes
 
 
 def rss_kib(pid: int) -> int:
@@ -135,12 +136,23 @@ def watch(
             return 1
         time.sleep(0.5)
     baseline = rss_kib(daemon.pid)
-    print(f"first crawl done after {time.monotonic() - start:.0f}s; RSS {baseline} KiB")
+    print(
+        f"first crawl done after {time.monotonic() - start:.0f}s; RSS {baseline} KiB",
+        flush=True,
+    )
     end = start + args.minutes * 60
     next_edit = time.monotonic() + args.edit_every_s
     samples: list[int] = []
     edits = 0
+    next_report = time.monotonic() + REPORT_EVERY_S
     while time.monotonic() < end and daemon.poll() is None:
+        if time.monotonic() >= next_report:
+            elapsed = (time.monotonic() - start) / 60
+            print(
+                f"  {elapsed:5.1f} min: RSS {samples[-1]} KiB, {count(db, finished)} crawls",
+                flush=True,
+            )
+            next_report += REPORT_EVERY_S
         if time.monotonic() >= next_edit:
             edits += 1
             first = articles[0]
@@ -175,6 +187,8 @@ def watch(
 def main() -> int:
     """Entry point."""
     args = parse_args()
+    # `kill` stops the soak the way Ctrl-C does: the daemon is stopped and the figures printed
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
         return soak(args, args.keep)
