@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -116,8 +117,17 @@ for _module in COMMAND_MODULES:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``defwatch`` console command."""
-    cli.main(args=argv, prog_name="defwatch")
+    """Entry point of the ``defwatch`` console command (returns normally on success)."""
+    try:
+        code = cli.main(args=argv, prog_name="defwatch", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    if isinstance(code, int) and code != EXIT_OK:
+        sys.exit(code)
 
 
 __all__ = [
