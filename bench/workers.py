@@ -5,12 +5,17 @@
 Each run gets a fresh site server, a fresh PostgreSQL database and its own Redis key prefix; the
 run is ``defwatch enqueue`` then N ``defwatch worker`` processes, as deployed. Throughput counts
 the articles served between the first and the last article request (the crawl itself, without
-process start-up or the idle timeout at the end); the wall time includes both.
+process start-up or the idle timeout at the end); the wall time includes both. Worker CPU per page
+shows the cost independent of what else runs on the machine: on a machine with free cores, N
+workers go N times as fast until PostgreSQL or the site is the limit; ``load`` says how busy the
+machine was.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import sys
 import tempfile
 import uuid
@@ -31,6 +36,8 @@ class Result:
     articles: int
     crawl_s: float
     wall_s: float
+    cpu_s: float  # user+system CPU of the worker processes
+    load: float  # 1-minute load average when the run ended (other jobs on the machine)
     refetched: int
 
     @property
@@ -47,7 +54,9 @@ def measure(workers: int, articles: int, redis_url: str) -> Result:
         config = site.write_config(Path(folder))
         prefix = f"defwatch-bench-{uuid.uuid4().hex[:8]}"
         enqueue(config, db_url, redis_url, prefix)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         run = run_workers(workers, config, db_url, redis_url, prefix, deadline_s=1800)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if run.failures():
             raise SystemExit(run.failures())
         hits = site.counted()
@@ -56,6 +65,9 @@ def measure(workers: int, articles: int, redis_url: str) -> Result:
             articles=articles,
             crawl_s=site.article_span_s(),
             wall_s=run.elapsed_s,
+            cpu_s=(after.ru_utime + after.ru_stime)
+            - (before.ru_utime + before.ru_stime),
+            load=os.getloadavg()[0],
             refetched=sum(n - 1 for n in hits.values() if n > 1),
         )
 
