@@ -22,6 +22,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import redis
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -57,6 +59,7 @@ def measure(workers: int, articles: int, redis_url: str) -> Result:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         run = run_workers(workers, config, db_url, redis_url, prefix, deadline_s=1800)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        _delete_keys(redis_url, prefix)
         if run.failures():
             raise SystemExit(run.failures())
         hits = site.counted()
@@ -70,6 +73,14 @@ def measure(workers: int, articles: int, redis_url: str) -> Result:
             load=os.getloadavg()[0],
             refetched=sum(n - 1 for n in hits.values() if n > 1),
         )
+
+
+def _delete_keys(redis_url: str, prefix: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
 
 
 def main() -> None:
