@@ -90,12 +90,14 @@ def main() -> None:
     args = parser.parse_args()
     results = [measure(n, args.articles, args.redis) for n in (1, 2)]
     print(
-        f"{'workers':>7} {'articles':>8} {'crawl s':>8} {'pages/s':>8} {'wall s':>7} {'refetched':>9}"
+        f"{'workers':>7} {'articles':>8} {'crawl s':>8} {'pages/s':>8} {'wall s':>7} "
+        f"{'worker CPU s':>12} {'CPU ms/page':>11} {'load':>5} {'refetched':>9}"
     )
     for r in results:
         print(
             f"{r.workers:>7} {r.articles:>8} {r.crawl_s:>8.1f} {r.pages_per_s:>8.1f} "
-            f"{r.wall_s:>7.1f} {r.refetched:>9}"
+            f"{r.wall_s:>7.1f} {r.cpu_s:>12.1f} {1000 * r.cpu_s / r.articles:>11.1f} "
+            f"{r.load:>5.1f} {r.refetched:>9}"
         )
     print(
         f"speed-up 2 vs 1 workers: {results[1].pages_per_s / results[0].pages_per_s:.2f}x"
