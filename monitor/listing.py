@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Select, String, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, defer
@@ -21,7 +21,12 @@ EXPORT_BATCH = 500
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") if moment else None
+    """ISO 8601 with its UTC offset (SQLite hands back naive datetimes: they are UTC)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 import click
 from rich.console import Console
@@ -22,8 +22,12 @@ def safe(text: str) -> str:
 
 
 def iso(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC, seconds precision."""
-    return moment.isoformat(timespec="seconds") if moment else None
+    """ISO 8601 in UTC, seconds precision (SQLite hands back naive datetimes: they are UTC)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat(timespec="seconds")
 
 
 def echo_json(data: object) -> None:
