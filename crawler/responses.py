@@ -35,6 +35,7 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
 from crawler.cleaning import CleanArticle, clean_html
 from crawler.items import ArticleItem, PageEventItem
+from crawler.redirects import RedirectRefused
 from crawler.relevance import RelevanceLexicon, score_relevance
 from crawler.urls import same_site, strip_tracking, url_key
 
@@ -49,6 +50,12 @@ GONE_STATUSES = frozenset({404, 410})
 _MAXSIZE_MESSAGE = re.compile(
     r"(\d+) bytes which is larger than download max size \((\d+)\)"
 )
+# Scrapy's message when a compressed body unpacks past DOWNLOAD_MAXSIZE (a gzip bomb).
+_DECOMPRESSED_MESSAGE = re.compile(
+    r"exceeded DOWNLOAD_MAXSIZE \((\d+) B\) during decompression"
+)
+# pyOpenSSL's reason inside a failed download: [('SSL routines', '', 'wrong version number')].
+_TLS_REASON = re.compile(r"SSL routines', '[^']*', '([^']+)'")
 # Content types whose body is an HTML page the cleaner can read.
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
@@ -243,8 +250,27 @@ def describe_failure(exc: BaseException, url: str, timeout: float | None) -> str
         return f"connection dropped mid-response from {url}"
     if isinstance(exc, HttpError):
         return f"HTTP {exc.response.status} from {url}"
+    if isinstance(exc, RedirectRefused):
+        return str(exc)
     if isinstance(exc, IgnoreRequest):
-        return f"not fetched ({_one_line(exc) or 'request ignored'}): {url}"
+        return _ignored_message(exc, url)
+    return _other_message(exc, url)
+
+
+def _ignored_message(exc: BaseException, url: str) -> str:
+    found = _DECOMPRESSED_MESSAGE.search(str(exc))
+    if found:
+        return (
+            f"body too large once decompressed (limit {found.group(1)} bytes) at {url}"
+        )
+    return f"not fetched ({_one_line(exc) or 'request ignored'}): {url}"
+
+
+def _other_message(exc: BaseException, url: str) -> str:
+    tls = _TLS_REASON.search(str(exc))
+    if tls or "SSL" in type(exc).__name__:
+        reason = tls.group(1) if tls else _one_line(exc)
+        return f"TLS handshake failed ({reason}) fetching {url}"
     return f"{type(exc).__name__} fetching {url}: {_one_line(exc)}"
 
 
