@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -168,7 +169,8 @@ def run_crawl(
     lexicon = RelevanceLexicon.default().extended(config.relevance_terms)
     if config.relevance_threshold is not None:
         lexicon = replace(lexicon, threshold=config.relevance_threshold)
-    process = CrawlerProcess(scrapy_settings(config, db_url, run_id, request))
+    with _quiet_startup():
+        process = CrawlerProcess(scrapy_settings(config, db_url, run_id, request))
     _quiet_scrapy_logs()
     process.crawl(
         NewsSpider, sources=specs, known=known, recheck=recheck, lexicon=lexicon
@@ -177,12 +179,55 @@ def run_crawl(
     return summarise_run(factory, run_id)
 
 
+# Loggers that repeat, per failed page, what the run summary prints from the store (one line a
+# page): Scrapy's retry give-up, robots.txt download tracebacks, size and data-loss warnings, and the
+# spider's own "Fetch failed" line. Shown with -v; silenced otherwise.
+_PER_PAGE_LOGGERS = (
+    "scrapy.downloadermiddlewares.retry",
+    "scrapy.downloadermiddlewares.robotstxt",
+    "scrapy.downloadermiddlewares.httpcompression",
+    "scrapy.core.downloader.handlers.http11",
+)
+
+
+@contextmanager
+def _quiet_startup() -> Iterator[None]:
+    """Hide Scrapy's start-up lines (versions, settings) below the user's level.
+
+    Scrapy resets its loggers to DEBUG and logs them while the CrawlerProcess is built, before
+    _quiet_scrapy_logs can run; a filter on the root handlers holds them back meanwhile.
+    """
+    level = logging.getLogger().getEffectiveLevel()
+
+    def keep(record: logging.LogRecord) -> bool:
+        return record.levelno >= level or not record.name.startswith("scrapy")
+
+    handlers = list(logging.getLogger().handlers)
+    for handler in handlers:
+        handler.addFilter(keep)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(keep)
+
+
+def _not_a_page_failure(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith("Fetch failed")
+
+
 def _quiet_scrapy_logs() -> None:
     """Scrapy resets its loggers to DEBUG; keep them at WARNING unless the user asked for debug."""
     level = logging.getLogger().getEffectiveLevel()
     if level > logging.DEBUG:
         for name in ("scrapy", "twisted", "py.warnings"):
             logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    if level > logging.INFO:
+        for name in _PER_PAGE_LOGGERS:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        spider_log = logging.getLogger("crawler.spiders.news")
+        if _not_a_page_failure not in spider_log.filters:
+            spider_log.addFilter(_not_a_page_failure)
 
 
 def summarise_run(factory: sessionmaker[Session], run_id: int) -> CrawlSummary:
