@@ -361,6 +361,11 @@ class Recorder:
                 article.status = "removed"
                 self._event(session, article, "removed", item.message, item.fetched_at)
             return "removed"
+        if article.status == "removed":  # back with the same bytes as before it vanished
+            self._event(
+                session, article, "restored", "article is back online", item.fetched_at
+            )
+            article.status = "active"
         if item.etag or item.last_modified:
             article.etag, article.last_modified = item.etag, item.last_modified
         return "unchanged"
