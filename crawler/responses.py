@@ -33,6 +33,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
+from crawler.charset import declared_charsets, decode_page
 from crawler.cleaning import CleanArticle, clean_html
 from crawler.items import ArticleItem, PageEventItem
 from crawler.redirects import RedirectRefused
@@ -192,28 +193,30 @@ def choose_canonical(url: str, declared: str | None) -> str:
     return url
 
 
-def _clean(response: Any) -> CleanArticle:
-    html: str | bytes = (
-        response.text if isinstance(response, TextResponse) else response.body
+def _clean(response: Any) -> tuple[CleanArticle, str]:
+    """The cleaned article and the charset its text was read with (crawler.charset)."""
+    body = response.body
+    text, encoding = decode_page(
+        body, declared_charsets(_header(response, "Content-Type"), body)
     )
-    if isinstance(html, str) and html.lstrip().startswith("<?xml"):
-        html = response.body  # lxml refuses str input with an encoding declaration
+    # lxml refuses str input with an encoding declaration
+    html: str | bytes = body if text.lstrip().startswith("<?xml") else text
     try:
-        return clean_html(html, response.url)
+        return clean_html(html, response.url), encoding
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the crawl
         logger.warning("Cleaner failed on %s: %r", response.url, exc)
-        return CleanArticle(failure=f"cleaner error: {type(exc).__name__}: {exc}")
+        failure = f"cleaner error: {type(exc).__name__}: {exc}"
+        return CleanArticle(failure=failure), encoding
 
 
 def article_item(
     response: Any, fetch: FetchContext, lexicon: RelevanceLexicon
 ) -> ArticleItem:
     """Clean, score and package a page that returned new content."""
-    article = _clean(response)
+    article, encoding = _clean(response)
     url = strip_tracking(response.url)
     declared = page_canonical(response) or article.canonical_url
     relevance = score_relevance(article, lexicon)
-    encoding = response.encoding if isinstance(response, TextResponse) else ""
     return ArticleItem(
         source=fetch.source,
         url=url,
@@ -223,7 +226,7 @@ def article_item(
         fetched_at=_now(),
         raw_html=response.body,
         raw_html_hash=body_hash(response.body),
-        encoding=encoding or "",
+        encoding=encoding,
         etag=_header(response, "ETag"),
         last_modified=_header(response, "Last-Modified"),
         article=article,
