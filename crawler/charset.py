@@ -46,10 +46,10 @@ def decode_page(body: bytes, declared: tuple[str | None, ...] = ()) -> tuple[str
     except UnicodeDecodeError:
         pass
     for label in declared:
-        name = _codec(label)
-        if name and name != "utf-8":
+        codec = _codec(label)
+        if codec and codec != "utf-8":
             try:
-                return body.decode(name), name
+                return body.decode(codec), codec
             except UnicodeDecodeError:
                 continue
     return body.decode("cp1252", errors="replace"), "cp1252"

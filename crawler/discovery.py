@@ -29,11 +29,12 @@ from crawler.errors import CrawlerError
 # Feed entry children that carry a date, best "changed" hint first.
 _FEED_DATE_TAGS = ("updated", "modified", "date", "pubDate", "published", "issued")
 _GZIP_MAGIC = b"\x1f\x8b"
+_FEED_ROOTS = frozenset({"rss", "feed", "RDF"})  # RSS 0.9x/2.0, Atom, RSS 1.0
 _LINK_SCHEMES_SKIPPED = ("javascript:", "mailto:", "tel:", "data:", "#")
 
 
 class DiscoveryBodyError(CrawlerError):
-    """A feed or sitemap body could not be read (bad gzip, over the size limit)."""
+    """A feed or sitemap body could not be read (not a feed, bad gzip, over the size limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,12 @@ def _parse_xml(body: bytes) -> lxml.etree._Element | None:
     except lxml.etree.XMLSyntaxError:
         return None
     return root
+
+
+def _describe_root(root: lxml.etree._Element | None) -> str:
+    if root is None:
+        return "no XML found"
+    return f"its root element is <{_local(root) or '?'}>"
 
 
 def _local(element: lxml.etree._Element) -> str:
@@ -110,10 +117,13 @@ def _parse_date(text: str) -> datetime | None:
 
 
 def parse_feed(body: bytes, base_url: str) -> tuple[Candidate, ...]:
-    """The entry links of an RSS or Atom feed, in feed order, with updated/pubDate as the hint."""
+    """The entry links of an RSS or Atom feed, in feed order, with updated/pubDate as the hint.
+
+    Raises DiscoveryBodyError when the body is not a feed at all (an HTML page, an error page).
+    """
     root = _parse_xml(body)
-    if root is None:
-        return ()
+    if root is None or _local(root) not in _FEED_ROOTS:
+        raise DiscoveryBodyError(f"not an RSS or Atom feed ({_describe_root(root)})")
     found: list[Candidate] = []
     for entry in root.iter():
         if _local(entry) not in ("item", "entry"):
@@ -121,7 +131,7 @@ def parse_feed(body: bytes, base_url: str) -> tuple[Candidate, ...]:
         link = _entry_link(entry)
         if link:
             hint = normalise_date(_first_text(entry, _FEED_DATE_TAGS))
-            found.append(Candidate(urljoin(base_url, link), hint))
+            found.append(Candidate(_join(base_url, link), hint))
     return _dedupe(found)
 
 
@@ -145,15 +155,16 @@ def _entry_link(entry: lxml.etree._Element) -> str:
 
 
 def parse_sitemap(body: bytes, base_url: str) -> SitemapContent:
-    """A sitemap index's sitemaps, or a urlset's pages with lastmod (else news date) as the hint."""
+    """A sitemap index's sitemaps, or a urlset's pages with lastmod (else news date) as the hint.
+
+    Raises DiscoveryBodyError when the body is not a sitemap.
+    """
     root = _parse_xml(body)
-    if root is None:
-        return SitemapContent()
+    if root is None or _local(root) not in ("urlset", "sitemapindex"):
+        raise DiscoveryBodyError(f"not an XML sitemap ({_describe_root(root)})")
     if _local(root) == "sitemapindex":
         sitemaps = [
-            Candidate(
-                urljoin(base_url, loc), normalise_date(_first_text(s, ["lastmod"]))
-            )
+            Candidate(_join(base_url, loc), normalise_date(_first_text(s, ["lastmod"])))
             for s in _children(root, "sitemap")
             if (loc := _first_text(s, ["loc"]))
         ]
@@ -168,7 +179,7 @@ def parse_sitemap(body: bytes, base_url: str) -> SitemapContent:
         is_news = is_news or news is not None
         published = _first_text(news, ["publication_date"]) if news is not None else ""
         hint = _first_text(url, ["lastmod"]) or published
-        pages.append(Candidate(urljoin(base_url, loc), normalise_date(hint)))
+        pages.append(Candidate(_join(base_url, loc), normalise_date(hint)))
     return SitemapContent(pages=_dedupe(pages), is_news=is_news)
 
 
@@ -181,9 +192,9 @@ def parse_listing(body: bytes | str, base_url: str) -> tuple[Candidate, ...]:
     except (lxml.etree.ParserError, ValueError):
         return ()
     base = next(iter(doc.xpath("//base/@href")), None)
-    start = urljoin(base_url, str(base).strip()) if base else base_url
+    start = (_join(base_url, str(base).strip()) or base_url) if base else base_url
     found = [
-        Candidate(urljoin(start, href))
+        Candidate(_join(start, href))
         for raw in doc.xpath("//a/@href")
         if (href := str(raw).strip())
         and not href.lower().startswith(_LINK_SCHEMES_SKIPPED)
@@ -222,11 +233,20 @@ def newest_first(candidates: Iterable[Candidate]) -> tuple[Candidate, ...]:
     return (*(row[2] for row in dated), *undated)
 
 
+def _join(base: str, href: str) -> str:
+    """``href`` made absolute against ``base``; "" for a malformed URL ("http://[oops")."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return ""
+
+
 def _dedupe(candidates: Iterable[Candidate]) -> tuple[Candidate, ...]:
+    """Candidates in order, each URL once, malformed (empty) ones dropped."""
     seen: set[str] = set()
     unique: list[Candidate] = []
     for candidate in candidates:
-        if candidate.url not in seen:
+        if candidate.url and candidate.url not in seen:
             seen.add(candidate.url)
             unique.append(candidate)
     return tuple(unique)

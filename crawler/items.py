@@ -9,6 +9,7 @@ from typing import Literal
 from crawler.cleaning import CleanArticle
 
 PageOutcome = Literal["not_modified", "unchanged", "gone", "redirected_away", "error"]
+PageKind = Literal["article", "feed", "sitemap", "listing"]
 
 
 @dataclass(kw_only=True, slots=True)
@@ -48,7 +49,8 @@ class PageEventItem:
       * ``unchanged``: the body's hash equals the one stored, so it was not parsed again;
       * ``gone``: 404 or 410;
       * ``redirected_away``: the article now redirects to a home or section page;
-      * ``error``: timeout, refused connection, 5xx, other 4xx, not HTML, too large...
+      * ``error``: timeout, refused connection, 5xx, other 4xx, not HTML, too large...;
+        also a feed, sitemap or listing page that could not be fetched or read (``page_kind``).
     """
 
     source: str
@@ -60,3 +62,6 @@ class PageEventItem:
     message: str
     etag: str | None = None
     last_modified: str | None = None
+    # "article" for article pages; "feed" / "sitemap" / "listing" for a discovery page that failed
+    # (always outcome "error"): the store reports it as an issue of the source, not of an article.
+    page_kind: PageKind = "article"

@@ -52,6 +52,12 @@ class LinkRules:
 
     def follows(self, url: str, *, listed: bool = False) -> bool:
         """True when ``url`` is an article link of this source that the spider should fetch."""
+        try:
+            return self._follows(url, listed=listed)
+        except ValueError:  # a malformed URL ("http://[oops") is never followed
+            return False
+
+    def _follows(self, url: str, *, listed: bool) -> bool:
         if not host_allowed(url, self.domains):
             return False
         if any(p.search(url) for p in self.deny_patterns):
@@ -62,7 +68,10 @@ class LinkRules:
 
     def in_domain(self, url: str) -> bool:
         """True when ``url`` is inside the source's allowed domains (for sitemaps of an index)."""
-        return host_allowed(url, self.domains)
+        try:
+            return host_allowed(url, self.domains)
+        except ValueError:
+            return False
 
 
 def _compile(

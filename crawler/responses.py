@@ -6,6 +6,8 @@ Public API::
     page_event_for(response, fetch) -> PageEventItem | None   304, gone, moved away, error, unchanged
     article_item(response, fetch, lexicon) -> ArticleItem     clean and score a page
     failure_event(exception, request, source) -> PageEventItem
+    discovery_event(source, kind, url, status, message) -> PageEventItem   a feed/sitemap failed
+    describe_failure(exception, url, timeout) -> str          one line: what went wrong, where
     redirected_away(original, final, listing_keys) -> bool
 """
 
@@ -18,7 +20,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -33,12 +35,13 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
+from crawler.canonical import choose_canonical, declared_canonical
 from crawler.charset import declared_charsets, decode_page
 from crawler.cleaning import CleanArticle, clean_html
 from crawler.items import ArticleItem, PageEventItem
 from crawler.redirects import RedirectRefused
 from crawler.relevance import RelevanceLexicon, score_relevance
-from crawler.urls import same_site, strip_tracking, url_key
+from crawler.urls import strip_tracking, url_key
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +74,9 @@ class FetchContext:
     listed_modified_at: str | None = None
     listing_keys: frozenset[str] = frozenset()
     all_relevant: bool = False
+    discovered: bool = (
+        False  # found by discovery (not known, re-checked or watched directly)
+    )
 
 
 def _now() -> datetime:
@@ -166,31 +172,7 @@ def page_canonical(response: Any) -> str | None:
     """rel=canonical, else og:url, as the page declares it (absolute), or None."""
     if not isinstance(response, TextResponse):
         return None
-    try:
-        found = (
-            response.xpath(
-                "//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href"
-            ).get()
-            or response.xpath("//meta[@property='og:url']/@content").get()
-        )
-    except ValueError:  # a body lxml cannot build a tree from
-        return None
-    if not found or not found.strip():
-        return None
-    return urljoin(response.url, found.strip())
-
-
-def choose_canonical(url: str, declared: str | None) -> str:
-    """The page's declared canonical URL when it is on the same site as ``url``, else ``url``."""
-    if (
-        declared
-        and urlsplit(declared).scheme in ("http", "https")
-        and same_site(url, declared)
-    ):
-        return strip_tracking(declared)
-    if declared:
-        logger.info("Ignoring canonical %s declared by %s: another site", declared, url)
-    return url
+    return declared_canonical(response.text, response.url)
 
 
 def _clean(response: Any) -> tuple[CleanArticle, str]:
@@ -287,6 +269,22 @@ def _cancelled_message(exc: BaseException, url: str) -> str:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
+
+
+def discovery_event(
+    source: str, kind: Any, url: str, status: int | None, message: str
+) -> PageEventItem:
+    """The error event of a feed, sitemap or listing page that could not be fetched or read."""
+    return PageEventItem(
+        source=source,
+        url=strip_tracking(url),
+        requested_url=url,
+        fetched_at=_now(),
+        outcome="error",
+        http_status=status,
+        message=f"cannot read {kind}: {message}",
+        page_kind=kind,
+    )
 
 
 def failure_event(exc: BaseException, request: Any, source: str) -> PageEventItem:

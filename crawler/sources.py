@@ -36,3 +36,6 @@ class KnownPage:
     raw_html_hash: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    # Other URLs of the same page (the URL it was fetched from when ``url`` is its canonical URL,
+    # earlier URLs before a redirect): a discovered link to any of them is asked conditionally too.
+    aliases: tuple[str, ...] = ()

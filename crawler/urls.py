@@ -59,9 +59,10 @@ TRACKING_PARAMS = frozenset(
 # Parameter-name prefixes with the same meaning (utm_source, utm_medium, pk_campaign, hsa_ad...).
 TRACKING_PREFIXES = ("utm_", "pk_", "hsa_", "at_", "ns_", "mtm_", "_hs")
 
-# Path segments of pages that list or describe articles rather than being one; never followed by
-# the default heuristic (a source's own article_patterns still take precedence when given).
-NON_ARTICLE_SEGMENTS = frozenset(
+# Hub pages: "/tag/<name>", "/author/<name>", "/section/<name>" list articles. A hub word ends the
+# path or is followed by one name only; deeper paths below a hub ("/sections/health/2022/11/09/
+# 1135211525/slug" at NPR) can be articles and go on to the article test.
+HUB_SEGMENTS = frozenset(
     {
         "tag",
         "tags",
@@ -75,6 +76,23 @@ NON_ARTICLE_SEGMENTS = frozenset(
         "section",
         "sections",
         "search",
+        "feed",
+        "feeds",
+        "rss",
+    }
+)
+# Site pages that are never articles when they end the path ("/about", "/account/login").
+SITE_PAGE_SEGMENTS = frozenset(
+    {
+        "about",
+        "about-us",
+        "contact",
+        "contact-us",
+        "privacy",
+        "privacy-policy",
+        "terms",
+        "cookies",
+        "cookie-policy",
         "login",
         "logout",
         "signin",
@@ -87,32 +105,18 @@ NON_ARTICLE_SEGMENTS = frozenset(
         "my-account",
         "newsletter",
         "newsletters",
-        "about",
-        "about-us",
-        "contact",
-        "contact-us",
-        "privacy",
-        "privacy-policy",
-        "terms",
-        "cookies",
-        "cookie-policy",
-        "feed",
-        "feeds",
-        "rss",
-        "page",  # pagination: /news/page/2
-        "amp",  # AMP copies duplicate the canonical article
-        "print",  # print copies, ditto
-        "wp-admin",
-        "wp-login.php",
-        "cdn-cgi",
-        "share",
-        "events",
+        "advertise",
         "jobs",
         "careers",
-        "advertise",
         "shop",
+        "events",
+        "share",
+        "amp",  # AMP copies duplicate the canonical article
+        "print",  # print copies, ditto
     }
 )
+# Never article pages wherever they appear.
+ADMIN_SEGMENTS = frozenset({"wp-admin", "wp-login.php", "cdn-cgi", "wp-json"})
 # File types that are never article pages.
 NON_ARTICLE_EXTENSIONS = frozenset(
     {
@@ -174,6 +178,11 @@ _DATE = re.compile(
 )
 # A numeric id of five or more digits in the path or in a query value: /article/3245678, ?id=12345
 _NUMERIC_ID = re.compile(r"(?:^|[/=_.-])\d{5,}(?:$|[/&_.-])")
+# An opaque article id as the last segment: BBC "/news/articles/c4ngk0e1jv4o", 8+ letters and
+# digits mixed (a plain word or number is not one).
+_OPAQUE_ID = re.compile(
+    r"^(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{8,}$", re.IGNORECASE
+)
 _SCHEMES = frozenset({"http", "https"})
 
 
@@ -228,6 +237,8 @@ def same_site(url_a: str, url_b: str) -> bool:
     host_a, host_b = host_of(url_a), host_of(url_b)
     if not host_a or not host_b:
         return False
+    if host_a == host_b:  # the common case; spares loading the Public Suffix List
+        return True
     return registrable_domain(host_a) == registrable_domain(host_b)
 
 
@@ -245,12 +256,23 @@ def is_excluded_page(url: str) -> bool:
     segments = [s for s in parts.path.lower().split("/") if s]
     if not segments and not parts.query:
         return True
-    if any(s in NON_ARTICLE_SEGMENTS for s in segments):
+    if _is_hub_or_site_page(segments):
         return True
     if segments and "." in segments[-1]:
         extension = segments[-1].rsplit(".", 1)[1]
         return extension in NON_ARTICLE_EXTENSIONS
     return False
+
+
+def _is_hub_or_site_page(segments: list[str]) -> bool:
+    if not segments:
+        return False
+    if segments[-1] in SITE_PAGE_SEGMENTS or any(s in ADMIN_SEGMENTS for s in segments):
+        return True
+    if any(s in HUB_SEGMENTS for s in segments[-2:]):
+        return True
+    # pagination: /news/page/2
+    return len(segments) >= 2 and segments[-2] == "page" and segments[-1].isdigit()
 
 
 def looks_like_article(url: str) -> bool:
@@ -266,4 +288,6 @@ def looks_like_article(url: str) -> bool:
         return True  # /news/some-long-slug/2
     if _DATE.search(path + "/"):
         return bool(segments) and not _DATE.fullmatch("/" + "/".join(segments) + "/")
+    if len(segments) >= 2 and _OPAQUE_ID.match(segments[-1]):
+        return True
     return bool(_NUMERIC_ID.search(path) or _NUMERIC_ID.search(parts.query))

@@ -45,6 +45,7 @@ class ChannelConfig:
         str, ...
     ] = ()  # empty: every change; else the article must mention one
     digest: str | None = None  # None (send each change), "hourly" or "daily"
+    digest_hour: int = 8  # daily digests go out at this hour, UTC
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,6 +66,9 @@ class AppConfig:
     concurrency_per_domain: int = 4
     obey_robots: bool = True
     max_delivery_attempts: int = 8
+    delivery_lease_s: float = (
+        600.0  # a 'sending' delivery is re-sent only after this long
+    )
 
     def source(self, name: str) -> SourceConfig:
         """The source called ``name``; ConfigError listing the known ones otherwise."""
@@ -240,6 +244,11 @@ def _parse_channel(table: _Table, index: int) -> ChannelConfig:
     digest = table.text("digest")
     if digest not in (None, "hourly", "daily"):
         raise table.error("digest", f"must be 'hourly' or 'daily', got {digest!r}")
+    digest_hour = table.number("digest_hour", 8, minimum=0)
+    if digest_hour > 23 or digest_hour != int(digest_hour):
+        raise table.error(
+            "digest_hour", f"must be a whole hour 0..23 (UTC), got {digest_hour:g}"
+        )
     options = {k: v for k, v in table.data.items() if k not in table.used}
     for key in options:
         if key in SECRET_KEYS:
@@ -255,6 +264,7 @@ def _parse_channel(table: _Table, index: int) -> ChannelConfig:
         sources=sources,
         keywords=keywords,
         digest=digest,
+        digest_hour=int(digest_hour),
     )
 
 
@@ -300,6 +310,7 @@ def parse_config(data: Mapping[str, object], file: str, config_dir: Path) -> App
         alert_on_new=alerts.flag("on_new_article", False),
         alert_on_removed=alerts.flag("on_removed", True),
         max_delivery_attempts=int(alerts.number("max_attempts", 8, minimum=1)),
+        delivery_lease_s=alerts.number("lease_s", 600.0, minimum=1.0),
         web_base_url=web.text("base_url"),
         user_agent=crawl.text("user_agent"),
         download_timeout_s=crawl.number("download_timeout_s", 20.0, minimum=1.0),

@@ -361,7 +361,8 @@ class Recorder:
                 article.status = "removed"
                 self._event(session, article, "removed", item.message, item.fetched_at)
             return "removed"
-        if article.status == "removed":  # back with the same bytes as before it vanished
+        # back with the same bytes as before it vanished
+        if article.status == "removed":
             self._event(
                 session, article, "restored", "article is back online", item.fetched_at
             )

@@ -208,3 +208,12 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # lease: the sender that set status 'sending' and until when; another sender may take over a
+    # 'sending' row only once the lease has run out (or its process is gone), never before
+    claimed_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    claimed_until: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), default=None
+    )
+    # digest channels: the period boundary (UTC, ISO) after which this change goes out in one
+    # message with every other change of the same channel and period; None: sent on its own
+    digest_period: Mapped[str | None] = mapped_column(String(40), default=None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from crawler.errors import SourceConfigError
 from crawler.sources import SourceSpec
@@ -85,8 +86,31 @@ def source_from_arguments(
     )
 
 
+def _check_urls(spec: SourceSpec) -> None:
+    for field in ("feeds", "sitemaps", "listing_pages", "article_urls"):
+        for url in getattr(spec, field):
+            if not is_http_url(url):
+                raise SourceConfigError(
+                    f"source {spec.name!r}: {field} has an invalid URL {url!r} "
+                    "(expected http:// or https:// and a host)"
+                )
+
+
+def is_http_url(url: str) -> bool:
+    """True for a well-formed absolute http(s) URL with a host."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
 def check_sources(sources: Sequence[SourceSpec]) -> None:
-    """Raise SourceConfigError for a source without a name or URL, or a repeated name."""
+    """Raise SourceConfigError for a source without a name, a bad URL, or a repeated name.
+
+    A source without any URL is valid: a re-check pass runs with discovery switched off, and the
+    source still supplies its rules (listing pages, all_relevant) for the pages re-checked.
+    """
     seen: set[str] = set()
     for spec in sources:
         if not isinstance(spec, SourceSpec):
@@ -98,10 +122,7 @@ def check_sources(sources: Sequence[SourceSpec]) -> None:
         if spec.name in seen:
             raise SourceConfigError(f"two sources are named {spec.name!r}")
         seen.add(spec.name)
-        if not (spec.feeds or spec.sitemaps or spec.listing_pages or spec.article_urls):
-            raise SourceConfigError(
-                f"source {spec.name!r} has no feeds, sitemaps, listing_pages or article_urls"
-            )
+        _check_urls(spec)
         if spec.max_articles is not None and spec.max_articles < 1:
             raise SourceConfigError(
                 f"source {spec.name!r}: max_articles must be at least 1, got {spec.max_articles}"

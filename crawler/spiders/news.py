@@ -1,8 +1,10 @@
 """The ``news`` spider: discovers articles from feeds, sitemaps and listing pages, and fetches them.
 
 Each article response becomes one ArticleItem, or a PageEventItem when there is no new content
-(304, same hash as stored, 404/410, redirected to a home/section page, or an error). Errors never
-stop the crawl. In process (monitor.crawl)::
+(304, same hash as stored, 404/410, redirected to a home/section page, or an error). A feed,
+sitemap or listing page that fails gives an error PageEventItem with ``page_kind`` set. Errors
+never stop the crawl. Article URLs are deduplicated after canonicalisation (crawler.urls), so a
+page listed by a feed, a sitemap and a listing page is fetched once. In process (monitor.crawl)::
 
     process.crawl(NewsSpider, sources=[SourceSpec(...)], known=[KnownPage(...)],
                   recheck=[KnownPage(...)], lexicon=RelevanceLexicon.default())
@@ -20,23 +22,29 @@ from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
 
 from crawler import discovery
 from crawler.discovery import Candidate
 from crawler.errors import SourceConfigError
 from crawler.links import LinkRules
-from crawler.relevance import RelevanceLexicon
+from crawler.relevance import DEFAULT_TERMS, RelevanceLexicon
 from crawler.responses import (
     HANDLED_STATUSES,
     FetchContext,
     article_item,
     describe_failure,
+    discovery_event,
     failure_event,
     page_event_for,
 )
 from crawler.sources import KnownPage, SourceSpec
-from crawler.spiders.arguments import check_sources, source_from_arguments
+from crawler.spiders.arguments import (
+    check_sources,
+    is_http_url,
+    source_from_arguments,
+)
 from crawler.urls import strip_tracking, url_key
 
 logger = logging.getLogger(__name__)
@@ -83,7 +91,9 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
         if from_cli is not None:
             specs.append(from_cli)
         check_sources(specs)
-        if not specs and not recheck:
+        if (
+            sources is None and not specs and not recheck
+        ):  # e.g. `scrapy crawl news` alone
             raise SourceConfigError(
                 "nothing to crawl: pass sources or recheck, or -a url=/feed=/sitemap=/listing="
             )
@@ -93,8 +103,13 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
             spec.name: frozenset(url_key(u) for u in spec.listing_pages)
             for spec in specs
         }
-        self._known = {url_key(page.url): page for page in (*known, *recheck)}
-        self._recheck = tuple(recheck)
+        self._known = {
+            url_key(url): page
+            for page in (*known, *recheck)
+            for url in (page.url, *page.aliases)
+            if is_http_url(url)
+        }
+        self._recheck = tuple(page for page in recheck if is_http_url(page.url))
         self._lexicon = lexicon
         self._scheduled: set[str] = set()
         self._discovered: Counter[str] = Counter()
@@ -108,7 +123,7 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
         """Known pages to re-check and watched articles first, then the discovery pages."""
         if self._lexicon is None:
             threshold = self.settings.getfloat("DEFWATCH_RELEVANCE_THRESHOLD", 0.5)
-            self._lexicon = RelevanceLexicon.default().extended({}, threshold=threshold)
+            self._lexicon = RelevanceLexicon(terms=DEFAULT_TERMS, threshold=threshold)
         for request in self._start_requests():
             yield request
 
@@ -121,39 +136,57 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
             candidates = [Candidate(u) for u in spec.article_urls]
             yield from self._article_requests(spec.name, candidates, counted=False)
         for spec in self._sources.values():
-            yield from self._discovery_requests(spec.name, spec.feeds, self.parse_feed)
+            yield from self._discovery_requests(spec.name, spec.feeds, "feed")
+            yield from self._discovery_requests(spec.name, spec.sitemaps, "sitemap")
             yield from self._discovery_requests(
-                spec.name, spec.sitemaps, self.parse_sitemap
-            )
-            yield from self._discovery_requests(
-                spec.name, spec.listing_pages, self.parse_listing
+                spec.name, spec.listing_pages, "listing"
             )
 
     def _discovery_requests(
-        self, source: str, urls: Iterable[str], callback: Any, depth: int = 0
+        self, source: str, urls: Iterable[str], kind: str, depth: int = 0
     ) -> Iterator[Request]:
+        callback = {
+            "feed": self.parse_feed,
+            "sitemap": self.parse_sitemap,
+            "listing": self.parse_listing,
+        }[kind]
         for url in urls:
+            if not url.lower().startswith(("http://", "https://")):
+                logger.warning("Skipping %s URL that is not http(s): %r", kind, url)
+                continue
             yield Request(
                 url,
                 callback=callback,
                 errback=self.discovery_failed,
-                meta={"defwatch_source": source, "defwatch_sitemap_depth": depth},
+                meta={
+                    "defwatch_source": source,
+                    "defwatch_kind": kind,
+                    "defwatch_sitemap_depth": depth,
+                },
             )
 
     # -- discovery ------------------------------------------------------------------------------
 
-    def parse_feed(self, response: Any) -> Iterator[Request]:
+    def parse_feed(self, response: Any) -> Iterator[Any]:
         """Entry links of an RSS or Atom feed, newest first."""
         source = response.meta["defwatch_source"]
-        found = discovery.parse_feed(self._xml_body(response), response.url)
+        try:
+            found = discovery.parse_feed(self._xml_body(response), response.url)
+        except discovery.DiscoveryBodyError as exc:
+            yield self._unreadable(response, exc)
+            return
         self._log_found("feed", response.url, found)
         candidates = discovery.newest_first(self._follow(source, found, listed=True))
         yield from self._article_requests(source, candidates, counted=True)
 
-    def parse_sitemap(self, response: Any) -> Iterator[Request]:
+    def parse_sitemap(self, response: Any) -> Iterator[Any]:
         """Sub-sitemaps of an index, or the article pages of a urlset, newest first."""
         source = response.meta["defwatch_source"]
-        content = discovery.parse_sitemap(self._xml_body(response), response.url)
+        try:
+            content = discovery.parse_sitemap(self._xml_body(response), response.url)
+        except discovery.DiscoveryBodyError as exc:
+            yield self._unreadable(response, exc)
+            return
         depth = response.meta.get("defwatch_sitemap_depth", 0) + 1
         if content.sitemaps:
             if depth > self.settings.getint("DEFWATCH_SITEMAP_MAX_DEPTH", 3):
@@ -164,9 +197,7 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
             inside = [
                 s.url for s in content.sitemaps if self._rules[source].in_domain(s.url)
             ]
-            yield from self._discovery_requests(
-                source, inside, self.parse_sitemap, depth
-            )
+            yield from self._discovery_requests(source, inside, "sitemap", depth)
             return
         self._log_found("sitemap", response.url, content.pages)
         # Google news sitemaps list only articles; a plain sitemap lists every page of the site.
@@ -175,37 +206,48 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
             source, discovery.newest_first(follow), counted=True
         )
 
-    def parse_listing(self, response: Any) -> Iterator[Request]:
+    def parse_listing(self, response: Any) -> Iterator[Any]:
         """Article links on a listing page, in page order."""
         source = response.meta["defwatch_source"]
         if not hasattr(response, "text"):
-            logger.warning("Listing page %s is not text; no links taken", response.url)
+            kind = (
+                response.headers.get("Content-Type", b"").decode("latin-1")
+                or "not text"
+            )
+            yield self._unreadable(response, f"not an HTML page ({kind})")
             return
         found = discovery.parse_listing(response.text, response.url)
         self._log_found("listing page", response.url, found)
         follow = self._follow(source, found, listed=False)
         yield from self._article_requests(source, follow, counted=True)
 
-    def discovery_failed(self, failure: Any) -> None:
-        """A feed, sitemap or listing page could not be fetched: log it, carry on."""
+    def discovery_failed(self, failure: Any) -> Iterator[Any]:
+        """A feed, sitemap or listing page could not be fetched: an error event, crawl goes on."""
         request = failure.request
+        exc = failure.value
         message = describe_failure(
-            failure.value, request.url, request.meta.get("download_timeout")
+            exc, request.url, request.meta.get("download_timeout")
         )
+        status = (
+            exc.response.status if hasattr(exc, "response") and exc.response else None
+        )
+        yield self._discovery_error(request, status, message)
+
+    def _unreadable(self, response: Any, problem: object) -> Any:
+        return self._discovery_error(
+            response.request, response.status, f"{problem}: {response.url}"
+        )
+
+    def _discovery_error(self, request: Any, status: int | None, message: str) -> Any:
+        source = request.meta.get("defwatch_source", "")
+        kind = request.meta.get("defwatch_kind", "feed")
         self.crawler.stats.inc_value("defwatch/discovery_errors")
-        logger.warning(
-            "Discovery failed for source %s: %s",
-            request.meta.get("defwatch_source"),
-            message,
-        )
+        logger.warning("Discovery failed for source %s: %s %s", source, kind, message)
+        return discovery_event(source, kind, request.url, status, message)
 
     def _xml_body(self, response: Any) -> bytes:
         limit = self.settings.getint("DEFWATCH_SITEMAP_MAX_BYTES", 0)
-        try:
-            return discovery.gunzip_if_needed(response.body, limit)
-        except discovery.DiscoveryBodyError as exc:
-            logger.warning("Cannot read %s: %s", response.url, exc)
-            return b""
+        return discovery.gunzip_if_needed(response.body, limit)
 
     def _follow(
         self, source: str, found: Iterable[Candidate], *, listed: bool
@@ -234,13 +276,26 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
         for candidate in candidates:
             if limit is not None and self._discovered[source] >= limit:
                 return
-            request = self._article_request(source, candidate)
+            request = self._article_request(source, candidate, discovered=counted)
             if request is not None:
                 if counted:
                     self._discovered[source] += 1
                 yield request
 
-    def _article_request(self, source: str, candidate: Candidate) -> Request | None:
+    def _article_request(
+        self, source: str, candidate: Candidate, *, discovered: bool
+    ) -> Request | None:
+        try:
+            return self._new_article_request(source, candidate, discovered=discovered)
+        except ValueError as exc:  # a malformed URL: skip it, never stop the crawl
+            logger.warning(
+                "Skipping malformed URL %r (%s): %s", candidate.url, source, exc
+            )
+            return None
+
+    def _new_article_request(
+        self, source: str, candidate: Candidate, *, discovered: bool
+    ) -> Request | None:
         url = strip_tracking(candidate.url)
         key = url_key(url)
         if candidate.modified_hint:
@@ -262,6 +317,7 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
             listed_modified_at=candidate.modified_hint,
             listing_keys=self._listing_keys.get(source, frozenset()),
             all_relevant=spec.all_relevant if spec is not None else False,
+            discovered=discovered and known is None,
         )
         # dont_filter: our own dedupe ran above; Scrapy's filter would silently drop a redirect
         # to an already crawled page (an article moved to the home page) and lose its outcome.
@@ -294,6 +350,13 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
         """A fetch that produced no response (timeout, refused, too large...): an error event."""
         request = failure.request
         fetch: FetchContext = request.meta["defwatch_fetch"]
+        if fetch.discovered and isinstance(failure.value, IgnoreRequest):
+            # robots.txt forbids a link found on the site: policy, not a fault to report each run
+            logger.info(
+                "Not fetched (%s): %s: %s", fetch.source, failure.value, request.url
+            )
+            self.crawler.stats.inc_value("defwatch/discovered_ignored")
+            return
         event = failure_event(failure.value, request, fetch.source)
         logger.warning("Fetch failed (%s): %s", fetch.source, event.message)
         self.crawler.stats.inc_value(f"defwatch/outcome/{event.outcome}")

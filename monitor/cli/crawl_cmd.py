@@ -15,7 +15,7 @@ from monitor.crawl import CrawlRequest, CrawlSummary, run_crawl
 from monitor.db import session_scope
 from monitor.errors import ConfigError
 from monitor.models import Article, Change, CrawlRun, Delivery, Version
-from monitor.notify import channel_factory, send_pending
+from monitor.notify import channel_factory, channel_secrets, send_pending
 
 EXIT_PARTIAL = 3
 
@@ -122,7 +122,12 @@ def crawl(
     )
     summary = run_crawl(app.config, app.db_url, request)
     _print_summary(summary)
-    send_pending(app.sessions(), app.config, channel_factory(app.environ))
+    send_pending(
+        app.sessions(),
+        app.config,
+        channel_factory(app.environ),
+        secrets=channel_secrets(app.config.channels, app.environ),
+    )
     if summary.errors:
         raise SystemExit(EXIT_PARTIAL)
 

@@ -99,6 +99,7 @@ def history(app: AppContext, url: str, as_json: bool) -> None:
 @click.option(
     "--to", "to_number", type=int, help="Newer version (default: the latest)."
 )
+@click.option("--full", is_flag=True, help="Whole edited paragraphs in the word diff.")
 @click.pass_obj
 def diff(
     app: AppContext,

@@ -15,6 +15,7 @@ server's URL and an off-site URL). Special routes:
 from __future__ import annotations
 
 import gzip
+import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -100,6 +101,11 @@ class SiteServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), SiteHandler)
         self.state = state
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients that hang up (a timed-out crawler) are expected; anything else is printed."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
 
 class SiteHandler(BaseHTTPRequestHandler):
     server: SiteServer
@@ -149,7 +155,8 @@ class SiteHandler(BaseHTTPRequestHandler):
         )
 
     def _slow(self, path: str) -> None:
-        self.server.state.stopping.wait(SLOW_SECONDS)
+        if self.server.state.stopping.wait(SLOW_SECONDS):
+            return
         self._static("/2024/05/16/army-unveils-new-artillery-system")
 
     def _pdf(self, path: str) -> None:

@@ -27,6 +27,12 @@ def _source(fields: dict[str, Any]) -> SourceSpec:
     )
 
 
+def _known(fields: dict[str, Any]) -> KnownPage:
+    return KnownPage(
+        **{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
+    )
+
+
 def main(spec_path: str) -> None:
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
     settings = Settings()
@@ -43,8 +49,8 @@ def main(spec_path: str) -> None:
     process.crawl(
         NewsSpider,
         sources=[_source(s) for s in spec.get("sources", [])],
-        known=[KnownPage(**k) for k in spec.get("known", [])],
-        recheck=[KnownPage(**k) for k in spec.get("recheck", [])],
+        known=[_known(k) for k in spec.get("known", [])],
+        recheck=[_known(k) for k in spec.get("recheck", [])],
     )
     process.start()
 
