@@ -1,0 +1,125 @@
+"""The process dies or the disk fails under a crawl: the store stays whole, nothing is lost.
+
+SIGKILL at several points of a crawl, then crawl again: the SQLite file passes integrity_check,
+every article served has its versions (numbered 1..n, each with all its paragraphs), and the
+latest version of each is what the site serves now.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.e2e import REPO, defwatch
+from tests.faults.conftest import FAST, stored_versions
+from tests.faults.site import WORDS, Answer, FaultSite, serve
+
+ARTICLES = 24
+
+
+def _article(n: int, edition: int) -> bytes:
+    title = f"Frigate {n} report edition {edition}"
+    paragraphs = "".join(
+        f"<p>{WORDS} Frigate {n}, part {p}, edition {edition}.</p>" for p in range(4)
+    )
+    return (
+        f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+        f"{paragraphs}</article></body></html>"
+    ).encode()
+
+
+def _slow(body: bytes) -> object:
+    """An article answered after 0.15 s, so a crawl of 24 takes long enough to be killed."""
+
+    def write(handler: object, stop: threading.Event) -> None:
+        stop.wait(0.15)
+        handler._answer(Answer(200, body))  # type: ignore[attr-defined]
+
+    return write
+
+
+def _publish(site: FaultSite, edition: int) -> None:
+    for n in range(ARTICLES):
+        site.routes[f"/news/frigate-{n}"] = _slow(_article(n, edition))  # type: ignore[assignment]
+
+
+def _start_crawl(db: str, urls_file: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("DEFWATCH_CONFIG", None)
+    env.pop("DEFWATCH_DB", None)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "monitor",
+            "--db",
+            db,
+            "crawl",
+            *FAST,
+            "-s",
+            "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+            "--urls-file",
+            str(urls_file),
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def _kill_after(site: FaultSite, crawl: subprocess.Popen[str], pages: int) -> None:
+    """SIGKILL the crawl once the site has served ``pages`` article requests."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and crawl.poll() is None:
+        served = [p for p in list(site.requests) if p.startswith("/news/")]
+        if len(served) >= pages:
+            crawl.send_signal(signal.SIGKILL)
+            break
+        threading.Event().wait(0.02)
+    crawl.wait(timeout=30)
+    assert crawl.returncode == -signal.SIGKILL, "the crawl ended before it was killed"
+
+
+def _check_store(db_file: Path, site: FaultSite, edition: int) -> None:
+    with sqlite3.connect(db_file) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        orphans = connection.execute(
+            "SELECT count(*) FROM versions v WHERE NOT EXISTS "
+            "(SELECT 1 FROM articles a WHERE a.id = v.article_id)"
+        ).fetchone()
+        assert orphans == (0,)
+    db = f"sqlite:///{db_file}"
+    for n in range(ARTICLES):
+        versions = stored_versions(db, site.url(f"/news/frigate-{n}"))
+        assert [v.number for v in versions] == list(range(1, len(versions) + 1))
+        assert all(len(v.body) == 4 for v in versions), n  # no half-written version
+        assert versions[-1].title == f"Frigate {n} report edition {edition}"
+
+
+@pytest.mark.slow
+def test_sigkill_mid_crawl_loses_nothing_and_corrupts_nothing(tmp_path: Path) -> None:
+    db_file = tmp_path / "store.sqlite3"
+    db = f"sqlite:///{db_file}"
+    with serve({}) as site:
+        _publish(site, edition=1)
+        urls_file = tmp_path / "urls.txt"
+        urls_file.write_text(
+            "\n".join(site.url(f"/news/frigate-{n}") for n in range(ARTICLES)), "utf-8"
+        )
+        _kill_after(site, _start_crawl(db, urls_file), pages=5)
+        _publish(site, edition=2)  # every article edited while the crawl was dead
+        site.requests.clear()
+        _kill_after(site, _start_crawl(db, urls_file), pages=14)
+        final = defwatch("--db", db, "crawl", *FAST, "--urls-file", str(urls_file))
+        assert final.returncode == 0, final.stderr
+        _check_store(db_file, site, edition=2)
