@@ -17,15 +17,17 @@ from datetime import UTC, datetime
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.sources import KnownPage, SourceSpec
 from monitor.config import AppConfig
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
-from monitor.errors import CrawlFailedError
+from monitor.errors import CrawlFailedError, StorageError
 from monitor.ingest import AlertRules
 from monitor.models import Article, Change, CrawlIssue, CrawlRun, Source
 from monitor.outbox import configured_channels
+from monitor.pipeline import STORAGE_ERROR_STAT
 from monitor.runs import close_run, start_run
 
 logger = logging.getLogger(__name__)
@@ -172,11 +174,22 @@ def run_crawl(
     with _quiet_startup():
         process = CrawlerProcess(scrapy_settings(config, db_url, run_id, request))
     _quiet_scrapy_logs()
-    process.crawl(
-        NewsSpider, sources=specs, known=known, recheck=recheck, lexicon=lexicon
-    )
+    crawler = process.create_crawler(NewsSpider)
+    process.crawl(crawler, sources=specs, known=known, recheck=recheck, lexicon=lexicon)
     process.start()
+    storage_error = crawler.stats.get_value(STORAGE_ERROR_STAT)
+    if storage_error:
+        _mark_failed(factory, run_id)
+        raise StorageError(str(storage_error))
     return summarise_run(factory, run_id)
+
+
+def _mark_failed(factory: sessionmaker[Session], run_id: int) -> None:
+    """Best effort: the store that refused the pages may refuse this too."""
+    try:
+        close_run(factory, run_id, status="failed")
+    except OperationalError as exc:
+        logger.debug("run %s not marked failed: %s", run_id, exc.orig)
 
 
 # Loggers that repeat, per failed page, what the run summary prints from the store (one line a
