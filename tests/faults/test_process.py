@@ -8,12 +8,16 @@ latest version of each is what the site serves now.
 from __future__ import annotations
 
 import os
+import random
 import signal
 import sqlite3
+import string
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -123,3 +127,69 @@ def test_sigkill_mid_crawl_loses_nothing_and_corrupts_nothing(tmp_path: Path) ->
         final = defwatch("--db", db, "crawl", *FAST, "--urls-file", str(urls_file))
         assert final.returncode == 0, final.stderr
         _check_store(db_file, site, edition=2)
+
+
+def _incompressible_article(n: int, rng: random.Random) -> bytes:
+    words = (
+        " ".join("".join(rng.choices(string.ascii_lowercase, k=7)) for _ in range(150))
+        for _ in range(5)
+    )
+    paragraphs = "".join(f"<p>{w} frigate destroyer navy.</p>" for w in words)
+    return (
+        f"<html><head><title>Big {n}</title></head><body><article><h1>Big {n}</h1>"
+        f"{paragraphs}</article></body></html>"
+    ).encode()
+
+
+@contextmanager
+def _tiny_disk(path: Path, size: str) -> Iterator[Path]:
+    path.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs (needs root): {mounted.stderr!r}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+@pytest.mark.slow
+def test_a_full_disk_stops_the_crawl_with_one_line_and_no_partial_row(
+    tmp_path: Path,
+) -> None:
+    rng = random.Random(3)
+    routes = {
+        f"/news/big-{n}": Answer(200, _incompressible_article(n, rng)) for n in range(6)
+    }
+    with _tiny_disk(tmp_path / "disk", "300k") as disk, serve(routes) as site:
+        db = f"sqlite:///{disk / 'store.sqlite3'}"
+        args = ["--db", db, "crawl", *FAST]
+        for path in routes:
+            args += ["--url", site.url(path)]
+        full = defwatch(*args)
+        assert full.returncode == 1, full.stderr
+        assert full.stderr.strip().splitlines() == [
+            line
+            for line in full.stderr.strip().splitlines()
+            if "database or disk is full" in line
+        ]
+        assert (
+            "defwatch: cannot write to the database (database or disk is full)"
+            in full.stderr
+        )
+        assert "Traceback" not in full.stderr
+        with sqlite3.connect(disk / "store.sqlite3") as connection:
+            assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        stored_before = sum(bool(stored_versions(db, site.url(p))) for p in routes)
+        assert stored_before < len(routes)
+
+        subprocess.run(["mount", "-o", "remount,size=8m", str(disk)], check=True)
+        again = defwatch(*args)
+        assert again.returncode == 0, again.stderr
+        for path in routes:  # every page refused for lack of space was fetched again
+            versions = stored_versions(db, site.url(path))
+            assert [(v.number, len(v.body)) for v in versions] == [(1, 5)]
