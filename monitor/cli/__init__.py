@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from monitor.cli import alerts_cmd, clean_cmd, crawl_cmd, demo_cmd, history_cmd
 from monitor.cli.context import AppContext, load_context
@@ -45,9 +46,23 @@ class _Group(click.Group):
         except MonitorError as exc:
             click.echo(f"defwatch: {exc}", err=True)
             ctx.exit(EXIT_ERROR)
+        except OperationalError as exc:  # the database went away, is locked or full
+            click.echo(f"defwatch: {database_problem(exc)}", err=True)
+            ctx.exit(EXIT_ERROR)
         except BrokenPipeError:
             ctx.exit(EXIT_OK)
         return None
+
+
+def database_problem(exc: OperationalError) -> str:
+    """One line for a database failure, with what to do about a lock held too long."""
+    reason = " ".join(str(exc.orig).split())
+    if "locked" in reason:
+        return (
+            f"database error: {reason} (another program holds a write lock; the wait is "
+            "set by ?timeout=SECONDS in a SQLite URL)"
+        )
+    return f"database error: {reason}"
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
