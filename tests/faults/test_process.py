@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.db import ensure_schema, make_engine
 from tests.e2e import REPO, defwatch
 from tests.faults.conftest import FAST, stored_versions
 from tests.faults.site import WORDS, Answer, FaultSite, serve
@@ -193,3 +194,54 @@ def test_a_full_disk_stops_the_crawl_with_one_line_and_no_partial_row(
         for path in routes:  # every page refused for lack of space was fetched again
             versions = stored_versions(db, site.url(path))
             assert [(v.number, len(v.body)) for v in versions] == [(1, 5)]
+
+
+LOCKED_LINE = (
+    "defwatch: database error: database is locked (another program holds a "
+    "write lock; the wait is set by ?timeout=SECONDS in a SQLite URL)"
+)
+
+
+@pytest.mark.slow
+def test_a_database_locked_by_another_program_waits_then_fails_in_one_line(
+    tmp_path: Path,
+) -> None:
+    """Locked before the crawl starts, then locked while a page is being recorded."""
+    db_file = tmp_path / "store.sqlite3"
+    db = f"sqlite:///{db_file}?timeout=1"  # the wait is the URL's, 30 s by default
+    holder = sqlite3.connect(db_file, isolation_level=None, check_same_thread=False)
+
+    def lock_then_answer(handler: object, stop: threading.Event) -> None:
+        holder.execute("BEGIN EXCLUSIVE")  # another program writes while we fetch
+        handler._answer(Answer(200, _article(2, 1)))  # type: ignore[attr-defined]
+
+    ensure_schema(make_engine(db))
+    routes = {"/news/frigate-1": Answer(200, _article(1, 1))}
+    with serve(routes) as site:  # type: ignore[arg-type]
+        holder.execute("BEGIN EXCLUSIVE")
+        started = time.monotonic()
+        locked = defwatch(
+            "--db", db, "crawl", *FAST, "--url", site.url("/news/frigate-1")
+        )
+        assert time.monotonic() - started < 40
+        holder.execute("ROLLBACK")
+        assert locked.returncode == 1
+        assert locked.stderr.strip().splitlines() == [LOCKED_LINE]
+
+        site.routes["/news/frigate-2"] = lock_then_answer  # type: ignore[assignment]
+        url = site.url("/news/frigate-2")
+        mid = defwatch("--db", db, "crawl", *FAST, "--url", url)
+        holder.execute("ROLLBACK")
+        assert mid.returncode == 1, mid.stderr
+        assert mid.stderr.strip().splitlines() == [
+            f"defwatch: cannot write to the database (database is locked); stopped at {url}"
+        ]
+        assert stored_versions(db, url) == []
+
+        site.routes["/news/frigate-2"] = Answer(200, _article(2, 1))
+        again = defwatch("--db", db, "crawl", *FAST, "--url", url)
+    holder.close()
+    assert again.returncode == 0, again.stderr
+    assert [v.title for v in stored_versions(db, url)] == ["Frigate 2 report edition 1"]
+    with sqlite3.connect(db_file) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
