@@ -51,6 +51,7 @@ class Bare(SitemapSpider):
 
 settings = Settings()
 settings.setmodule("crawler.settings")
+settings.set("ITEM_PIPELINES", {}, priority="cmdline")
 for pair in sys.argv[2:]:
     k, v = pair.split("=", 1)
     settings.set(k, v, priority="cmdline")

@@ -63,8 +63,9 @@ FEED_EXPORTERS = {
     "jsonlines": "crawler.export.NewsJsonLinesExporter",
 }
 
-# The lead wires the store here: {"monitor.pipeline.StorePipeline": 300} (by name, never imported).
-ITEM_PIPELINES: dict[str, int] = {}
+# Every item is recorded in the store (the database named by -s DEFWATCH_DB_URL=..., DEFWATCH_DB,
+# or the user's default defwatch database). The monitor is reached by name, never imported here.
+ITEM_PIPELINES = {"monitor.pipeline.StorePipeline": 800}
 
 DEFWATCH_RELEVANCE_THRESHOLD = 0.5
 DEFWATCH_SITEMAP_MAX_DEPTH = 3

@@ -347,3 +347,8 @@ def default_database_path(environ: Mapping[str, str]) -> Path:
         environ.get("HOME", "."), ".local", "share"
     )
     return Path(base) / "defwatch" / "defwatch.sqlite3"
+
+
+def database_url_from_environment(environ: Mapping[str, str]) -> str:
+    """``DEFWATCH_DB``, else the SQLite file in the user's data folder."""
+    return environ.get("DEFWATCH_DB") or f"sqlite:///{default_database_path(environ)}"

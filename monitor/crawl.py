@@ -25,7 +25,7 @@ from monitor.config import AppConfig
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
 from monitor.errors import CrawlFailedError, StorageError
 from monitor.ingest import AlertRules
-from monitor.models import Article, Change, CrawlIssue, CrawlRun, Source
+from monitor.models import Article, ArticleUrl, Change, CrawlIssue, CrawlRun, Source
 from monitor.outbox import configured_channels
 from monitor.pipeline import STORAGE_ERROR_STAT
 from monitor.runs import close_run, start_run
@@ -88,6 +88,7 @@ def known_pages(
     """Stored articles of these sources (only those due for a re-check when ``due_before``)."""
     query = (
         select(
+            Article.id,
             Article.canonical_url,
             Source.name,
             Article.raw_html_hash,
@@ -101,11 +102,25 @@ def known_pages(
         query = query.where(
             Article.status == "active", Article.next_check_at <= due_before
         )
+    rows = session.execute(query).all()
+    aliases: dict[int, list[str]] = {}
+    wanted = query.with_only_columns(Article.id).subquery()
+    for article_id, url in session.execute(
+        select(ArticleUrl.article_id, ArticleUrl.url).join(
+            wanted, wanted.c.id == ArticleUrl.article_id
+        )
+    ).all():
+        aliases.setdefault(article_id, []).append(url)
     return [
         KnownPage(
-            url=url, source=source, raw_html_hash=raw_hash, etag=etag, last_modified=lm
+            url=url,
+            source=source,
+            raw_html_hash=raw_hash,
+            etag=etag,
+            last_modified=lm,
+            aliases=tuple(a for a in aliases.get(article_id, ()) if a != url),
         )
-        for url, source, raw_hash, etag, lm in session.execute(query).all()
+        for article_id, url, source, raw_hash, etag, lm in rows
     ]
 
 

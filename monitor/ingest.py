@@ -9,9 +9,9 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -41,6 +41,12 @@ from monitor.store import (
 )
 
 logger = logging.getLogger(__name__)
+
+# Core tables for the hot path: one INSERT each, without the ORM's unit-of-work bookkeeping.
+ARTICLES = cast(Table, Article.__table__)
+ARTICLE_URLS = cast(Table, ArticleUrl.__table__)
+VERSIONS = cast(Table, Version.__table__)
+CHANGES = cast(Table, Change.__table__)
 
 # A fetch that loses most of the body is held (no version) until this many fetches in a row agree.
 HOLD_LIMIT = 3
@@ -120,11 +126,11 @@ class Recorder:
                     f"not an article: {item.article.failure}",
                 )
                 return "held"
-            article = self._new_article(session, item, urls, monitored=True)
-            self._first_version(session, article, item)
+            article_id = self._new_article(session, item, urls, monitored=True)
+            self._first_version(session, article_id, item)
             return "new_article"
         self._add_aliases(session, article, urls)
-        article.last_checked_at = now
+        _reschedule(article, now)
         article.etag, article.last_modified = item.etag, item.last_modified
         article.raw_html_hash = item.raw_html_hash
         if article.status == "removed":
@@ -141,39 +147,43 @@ class Recorder:
         urls: Sequence[str],
         *,
         monitored: bool,
-    ) -> Article:
+    ) -> int:
+        """Insert the article and its URLs (none of them is known: the caller looked)."""
         now = item.fetched_at
         source_id = self._source_ids.get(item.source)
         if source_id is None:
             source_id = get_or_create_source(session, item.source, now).id
             self._source_ids[item.source] = source_id
-        article = Article(
-            source_id=source_id,
-            canonical_url=item.canonical_url,
-            title=item.article.title,
-            status="active",
-            first_seen_at=now,
-            last_checked_at=now,
-            next_check_at=next_check_at(_born_at(item), now) if monitored else None,
-            published_at=item.article.published_at,
-            relevance=item.relevance,
-            relevance_terms=list(item.relevance_terms),
-            is_relevant=item.is_relevant,
-            version_count=0,
-            etag=item.etag,
-            last_modified=item.last_modified,
-            raw_html_hash=item.raw_html_hash,
-            held_failures=0,
+        values = {
+            "source_id": source_id,
+            "canonical_url": item.canonical_url,
+            "title": item.article.title,
+            "status": "active",
+            "first_seen_at": now,
+            "last_checked_at": now,
+            "next_check_at": next_check_at(_born_at(item), now) if monitored else None,
+            "published_at": item.article.published_at,
+            "relevance": item.relevance,
+            "relevance_terms": list(item.relevance_terms),
+            "is_relevant": item.is_relevant,
+            "version_count": 0,
+            "etag": item.etag,
+            "last_modified": item.last_modified,
+            "raw_html_hash": item.raw_html_hash,
+            "held_failures": 0,
+        }
+        article_id: int = session.execute(
+            insert(ARTICLES).returning(ARTICLES.c.id), values
+        ).scalar_one()
+        session.execute(
+            insert(ARTICLE_URLS),
+            [
+                {"article_id": article_id, "url": url}
+                for url in dict.fromkeys(urls)
+                if url
+            ],
         )
-        session.add(article)
-        session.flush()
-        # none of these URLs is known (the caller looked them up), so no need to look again
-        session.add_all(
-            ArticleUrl(article_id=article.id, url=url)
-            for url in dict.fromkeys(urls)
-            if url
-        )
-        return article
+        return article_id
 
     def _add_aliases(
         self, session: Session, article: Article, urls: Sequence[str]
@@ -187,20 +197,20 @@ class Recorder:
                 session.add(ArticleUrl(article_id=article.id, url=url))
 
     def _first_version(
-        self, session: Session, article: Article, item: ArticleItem
+        self, session: Session, article_id: int, item: ArticleItem
     ) -> None:
         content = content_from(item.article)
-        version = self._add_version(session, article, item, content, 1)
+        version_id = self._add_version(session, article_id, item, content, 1)
         self._change(
             session,
-            article,
+            article_id,
             None,
-            version,
+            version_id,
             kind="new",
             summary="new article",
             report=None,
             alert=self._rules.alert_on_new,
-            event_key=f"new:{article.id}",
+            event_key=f"new:{article_id}",
             text=content.text,
             now=item.fetched_at,
         )
@@ -211,7 +221,8 @@ class Recorder:
         previous = latest_version(session, article.id)
         new = content_from(item.article)
         if previous is None:
-            self._first_version(session, article, item)
+            self._first_version(session, article.id, item)
+            article.version_count = 1
             return "new_version"
         new_hash = fingerprint(new)
         if new_hash == previous.content_hash:
@@ -234,17 +245,20 @@ class Recorder:
             return "held"
         article.held_failures = 0
         report = diff_contents(old, new)
-        version = self._add_version(session, article, item, new, previous.number + 1)
+        version_id = self._add_version(
+            session, article.id, item, new, previous.number + 1
+        )
+        article.version_count = previous.number + 1
         self._change(
             session,
-            article,
-            previous,
-            version,
+            article.id,
+            previous.id,
+            version_id,
             kind=report.kind,
             summary=report.summary,
             report=report,
             alert=self._rules.wants(item.source, report),
-            event_key=f"edit:{version.id}",
+            event_key=f"edit:{version_id}",
             text=new.text,
             now=item.fetched_at,
         )
@@ -265,9 +279,9 @@ class Recorder:
         report = diff_contents(old, replace(old, modified_at=modified))
         self._change(
             session,
-            article,
-            previous,
-            previous,
+            article.id,
+            previous.id,
+            previous.id,
             kind=report.kind,
             summary=report.summary,
             report=report,
@@ -291,35 +305,41 @@ class Recorder:
     def _add_version(
         self,
         session: Session,
-        article: Article,
+        article_id: int,
         item: ArticleItem,
         content: ArticleContent,
         number: int,
-    ) -> Version:
-        body_ids = store_paragraphs(session, article.id, content.body)
-        version = Version(
-            article_id=article.id,
-            number=number,
-            fetched_at=item.fetched_at,
-            url=item.url,
-            content_hash=fingerprint(content),
-            title=content.title,
-            standfirst=list(content.standfirst),
-            authors=list(content.authors),
-            body_ids=body_ids,
-            body_kinds=list(item.article.body_kinds),
-            captions=list(item.article.captions),
-            published_at=item.article.published_at,
-            modified_at=item.article.modified_at,
-            http_status=item.http_status,
-            raw_html_hash=item.raw_html_hash,
-            raw_html_z=compress(item.raw_html),
-            cleaner_version=CLEANER_VERSION,
-        )
-        session.add(version)
-        session.flush()
-        article.version_count = version.number
-        return version
+    ) -> int:
+        body_ids = store_paragraphs(session, article_id, content.body)
+        values = {
+            "article_id": article_id,
+            "number": number,
+            "fetched_at": item.fetched_at,
+            "url": item.url,
+            "content_hash": fingerprint(content),
+            "title": content.title,
+            "standfirst": list(content.standfirst),
+            "authors": list(content.authors),
+            "body_ids": body_ids,
+            "body_kinds": list(item.article.body_kinds),
+            "captions": list(item.article.captions),
+            "published_at": item.article.published_at,
+            "modified_at": item.article.modified_at,
+            "http_status": item.http_status,
+            "raw_html_hash": item.raw_html_hash,
+            "raw_html_z": compress(item.raw_html),
+            "cleaner_version": CLEANER_VERSION,
+        }
+        if number == 1:
+            session.execute(
+                update(ARTICLES)
+                .where(ARTICLES.c.id == article_id)
+                .values(version_count=1)
+            )
+        version_id: int = session.execute(
+            insert(VERSIONS).returning(VERSIONS.c.id), values
+        ).scalar_one()
+        return version_id
 
     def _hold(self, session: Session, article: Article, item: ArticleItem) -> Outcome:
         article.held_failures += 1
@@ -355,7 +375,7 @@ class Recorder:
                 )
                 return "error"
             return "unchanged"
-        article.last_checked_at = item.fetched_at
+        _reschedule(article, item.fetched_at)
         if item.outcome in ("gone", "redirected_away"):
             if article.status != "removed":
                 article.status = "removed"
@@ -381,7 +401,7 @@ class Recorder:
         )
         self._change(
             session,
-            article,
+            article.id,
             None,
             None,
             kind=kind,
@@ -396,9 +416,9 @@ class Recorder:
     def _change(
         self,
         session: Session,
-        article: Article,
-        old: Version | None,
-        new: Version | None,
+        article_id: int,
+        old_version_id: int | None,
+        new_version_id: int | None,
         *,
         kind: str,
         summary: str,
@@ -408,28 +428,30 @@ class Recorder:
         text: str,
         now: datetime,
     ) -> None:
-        change = Change(
-            article_id=article.id,
-            event_key=event_key,
-            run_id=self._run_id,
-            from_version_id=old.id if old else None,
-            to_version_id=new.id if new else None,
-            kind=kind,
-            kinds=list(report.kinds) if report else [kind],
-            summary=summary,
-            significance=report.significance if report else 0.0,
-            words_added=report.words_added if report else 0,
-            words_removed=report.words_removed if report else 0,
-            report=report.to_dict() if report else {},
-            is_alerted=alert,
-            detected_at=now,
-        )
-        session.add(change)
-        session.flush()
+        values = {
+            "article_id": article_id,
+            "event_key": event_key,
+            "run_id": self._run_id,
+            "from_version_id": old_version_id,
+            "to_version_id": new_version_id,
+            "kind": kind,
+            "kinds": list(report.kinds) if report else [kind],
+            "summary": summary,
+            "significance": report.significance if report else 0.0,
+            "words_added": report.words_added if report else 0,
+            "words_removed": report.words_removed if report else 0,
+            "report": report.to_dict() if report else {},
+            "is_alerted": alert,
+            "detected_at": now,
+        }
+        change_id: int = session.execute(
+            insert(CHANGES).returning(CHANGES.c.id), values
+        ).scalar_one()
         if alert:
+            article = session.get_one(Article, article_id)
             source = self._source_name(session, article.source_id)
             queue_deliveries(
-                session, change, article, source, text, self._rules.channels, now
+                session, change_id, article, source, text, self._rules.channels, now
             )
 
     def _source_name(self, session: Session, source_id: int) -> str:
@@ -479,3 +501,22 @@ def _shrank(old: ArticleContent, new: ArticleContent) -> bool:
     """True when the body lost most of its length at once (a stub, a wall, a broken layout)."""
     old_len = len(old.text)
     return old_len >= SHRINK_MIN_CHARS and len(new.text) < old_len * SHRINK_RATIO
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _reschedule(article: Article, now: datetime) -> None:
+    """Record the check and plan the next one from the article's age."""
+    article.last_checked_at = now
+    born = _aware(article.first_seen_at)
+    if article.published_at:
+        try:
+            published = datetime.fromisoformat(article.published_at)
+        except ValueError:
+            published = None
+        if published is not None and published.tzinfo is not None:
+            born = min(born, published)
+    article.next_check_at = next_check_at(born, now) if article.is_relevant else None

@@ -21,7 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from monitor.config import AppConfig, ChannelConfig
-from monitor.models import Article, Change, Delivery
+from monitor.models import Article, Delivery
 
 # statuses `defwatch alerts pending` and `status` show: not yet delivered, or given up on
 OPEN_STATUSES = ("pending", "sending", "failed")
@@ -87,7 +87,7 @@ def digest_key(channel_name: str, period: str, change_ids: Iterable[int]) -> str
 
 def queue_deliveries(
     session: Session,
-    change: Change,
+    change_id: int,
     article: Article,
     source: str,
     text: str,
@@ -102,9 +102,9 @@ def queue_deliveries(
         boundary = digest_boundary(channel, now)
         session.add(
             Delivery(
-                change_id=change.id,
+                change_id=change_id,
                 channel=channel.name,
-                idempotency_key=idempotency_key(change.id, channel.name),
+                idempotency_key=idempotency_key(change_id, channel.name),
                 status="pending",
                 attempts=0,
                 next_attempt_at=boundary or now,

@@ -17,8 +17,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.items import ArticleItem, PageEventItem
-from monitor.config import default_database_path
-from monitor.db import ensure_schema, make_engine, session_factory, sqlite_url
+from monitor.config import database_url_from_environment
+from monitor.db import ensure_schema, make_engine, session_factory
 from monitor.errors import StorageError
 from monitor.ingest import AlertRules, Recorder
 from monitor.runs import finish_run, start_run
@@ -56,8 +56,8 @@ class StorePipeline:
     def from_crawler(cls, crawler: Any) -> Self:
         """Build from the crawler's settings."""
         settings = crawler.settings
-        url = settings.get("DEFWATCH_DB_URL") or sqlite_url(
-            default_database_path(os.environ)
+        url = settings.get("DEFWATCH_DB_URL") or database_url_from_environment(
+            os.environ
         )
         engine = make_engine(url)
         ensure_schema(engine)

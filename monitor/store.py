@@ -7,8 +7,9 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from monitor.diffing import ArticleContent
@@ -134,24 +135,27 @@ def store_paragraphs(
 ) -> list[int]:
     """Ids of the article's paragraphs with these texts, inserting the ones not stored yet."""
     hashes = [paragraph_hash(text) for text in body]
-    existing = dict(
-        session.execute(
+    existing: dict[str, int] = {
+        row.hash: row.id
+        for row in session.execute(
             select(Paragraph.hash, Paragraph.id).where(
                 Paragraph.article_id == article_id, Paragraph.hash.in_(set(hashes))
             )
         ).all()
-    )
+    }
     new = {
         key: text for text, key in zip(body, hashes, strict=True) if key not in existing
     }
     if new:
-        rows = [
-            Paragraph(article_id=article_id, hash=key, text=text)
-            for key, text in new.items()
-        ]
-        session.add_all(rows)
-        session.flush()  # one batched INSERT for all new paragraphs
-        existing.update((row.hash, row.id) for row in rows)
+        table = cast(Table, Paragraph.__table__)
+        rows = session.execute(
+            insert(table).returning(table.c.hash, table.c.id),
+            [
+                {"article_id": article_id, "hash": key, "text": text}
+                for key, text in new.items()
+            ],
+        ).all()
+        existing.update((key, paragraph_id) for key, paragraph_id in rows)
     return [existing[key] for key in hashes]
 
 

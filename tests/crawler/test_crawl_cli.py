@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -39,10 +40,11 @@ def test_scrapy_crawl_news_with_urls_writes_the_articles(
         "-s",
         "AUTOTHROTTLE_ENABLED=False",
     ]
+    store = tmp_path / "store.sqlite3"
     done = subprocess.run(
         command,
         cwd=ROOT,
-        env=subprocess_env(),
+        env={**subprocess_env(), "DEFWATCH_DB": f"sqlite:///{store}"},
         capture_output=True,
         text=True,
         timeout=CRAWL_DEADLINE_SECONDS,
@@ -64,6 +66,10 @@ def test_scrapy_crawl_news_with_urls_writes_the_articles(
     assert item["is_relevant"] is True
     assert "<h1>Hypersonic missile test reported" in item["raw_html"]
     assert site.headers_for(ARTICLE)[0]["user-agent"].startswith("defwatch/0.1")
+    # the store pipeline (wired in crawler.settings by name) recorded the article too
+    with sqlite3.connect(store) as db:
+        titles = [row[0] for row in db.execute("SELECT title FROM versions")]
+    assert "Hypersonic missile test reported by defence officials" in titles
 
 
 def test_scrapy_crawl_news_without_a_source_fails_clearly(tmp_path: Path) -> None:

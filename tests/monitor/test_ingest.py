@@ -175,3 +175,25 @@ def test_headline_only_sources_alert_only_on_headline_changes(sqlite_db, make_it
     with session_scope(factory) as session:
         alerted = list(session.scalars(select(Change.is_alerted).order_by(Change.id)))
     assert alerted == [False, False, True]
+
+
+def test_each_check_plans_the_next_by_the_articles_age(sqlite_db, make_item):
+    from datetime import timedelta
+
+    recorder, factory = _recorder(sqlite_db)
+    first = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+    recorder.record(make_item(fetched_at=first))
+    # young: every 15 minutes
+    with session_scope(factory) as session:
+        planned = session.scalar(select(Article.next_check_at)).replace(tzinfo=UTC)
+    assert planned - first == timedelta(minutes=15)
+    # 3 days old: daily; the age is a full duration (days included), not timedelta.seconds
+    later = first + timedelta(days=3, minutes=5)
+    recorder.record(make_item(fetched_at=later))
+    with session_scope(factory) as session:
+        planned = session.scalar(select(Article.next_check_at)).replace(tzinfo=UTC)
+    assert planned - later == timedelta(days=1)
+    # 3 weeks old: no more checks
+    recorder.record(make_item(fetched_at=first + timedelta(days=21)))
+    with session_scope(factory) as session:
+        assert session.scalar(select(Article.next_check_at)) is None
