@@ -41,10 +41,10 @@ class _Group(click.Group):
             click.echo(f"defwatch: {exc}", err=True)
             ctx.exit(EXIT_LOCKED)
         except ConfigError as exc:
-            click.echo(f"defwatch: config error: {exc}", err=True)
+            click.echo(f"defwatch: config error: {_one_line(exc)}", err=True)
             ctx.exit(EXIT_CONFIG)
         except MonitorError as exc:
-            click.echo(f"defwatch: {exc}", err=True)
+            click.echo(f"defwatch: {_one_line(exc)}", err=True)
             ctx.exit(EXIT_ERROR)
         except OperationalError as exc:  # the database went away, is locked or full
             click.echo(f"defwatch: {database_problem(exc)}", err=True)
@@ -52,6 +52,11 @@ class _Group(click.Group):
         except BrokenPipeError:
             ctx.exit(EXIT_OK)
         return None
+
+
+def _one_line(exc: BaseException) -> str:
+    """An error's message on one line (a driver's message can span several)."""
+    return " ".join(str(exc).split())
 
 
 def database_problem(exc: OperationalError) -> str:
