@@ -65,7 +65,8 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not read_only:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            # literally: SQLite opens the path as written, so "~" is not expanded here either
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         busy_ms = _busy_timeout_ms(parsed.query.get("timeout"), url)
         engine = create_engine(
             parsed.difference_update_query(["timeout"]),
