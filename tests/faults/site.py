@@ -56,6 +56,7 @@ class FaultSite:
     routes: dict[str, Route]
     base: str = ""
     requests: list[str] = field(default_factory=list)
+    bodies: list[bytes] = field(default_factory=list)  # of POST requests
     stop: threading.Event = field(default_factory=threading.Event)
 
     def url(self, path: str) -> str:
@@ -73,6 +74,11 @@ def _handler(site: FaultSite) -> type[BaseHTTPRequestHandler]:
                 self._answer(route)
             else:
                 route(self, site.stop)
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            site.bodies.append(self.rfile.read(length))
+            self.do_GET()
 
         def _answer(self, answer: Answer) -> None:
             self.send_response(answer.status)
