@@ -11,15 +11,18 @@ import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
+from crawler.items import PageEventItem
+from monitor.db import ensure_schema, make_engine, session_factory
+from monitor.ingest import AlertRules, Recorder
+from monitor.runs import start_run
 from tests.e2e import defwatch
-from tests.faults.conftest import FAST, change_kinds, issues, stored_versions
+from tests.faults.conftest import FAST, change_kinds, stored_versions
 from tests.faults.site import WORDS, Answer, FaultSite, article_html, serve
-
-pytestmark = pytest.mark.slow
 
 # Accented words in every Western charset, and cp1252-only punctuation.
 ACCENTED = "Le ministère a confirmé: la frégate coûtera “deux” milliards — l’armée"
@@ -97,6 +100,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
         yield Crawl(site, result, db, time.monotonic() - started)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "path",
     [
@@ -118,6 +122,7 @@ def test_wrong_or_missing_charsets_never_store_mojibake(
         assert crawl.lines_for(path), crawl.result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("path", "says"),
     [
@@ -136,6 +141,7 @@ def test_pages_that_are_not_articles_get_no_version_and_one_line(
     assert lines[0].startswith(("warning: ", "error: "))
 
 
+@pytest.mark.slow
 def test_deep_markup_neither_crashes_nor_loses_the_article(crawl: Crawl) -> None:
     versions = stored_versions(crawl.db, crawl.site.url("/news/deep"))
     assert versions or crawl.lines_for("/news/deep"), crawl.result.stderr
@@ -143,6 +149,7 @@ def test_deep_markup_neither_crashes_nor_loses_the_article(crawl: Crawl) -> None
         assert versions[0].title == "Deep markup"
 
 
+@pytest.mark.slow
 def test_the_run_finishes_in_bounded_time_and_keeps_the_good_page(crawl: Crawl) -> None:
     assert crawl.seconds < 60
     assert "Traceback" not in crawl.result.stderr
@@ -151,23 +158,31 @@ def test_the_run_finishes_in_bounded_time_and_keeps_the_good_page(crawl: Crawl) 
     assert [v.title for v in good] == ["Destroyer refit finished"]
 
 
-def test_an_article_that_vanishes_and_comes_back_is_removed_then_restored(
-    tmp_path: Path,
+@pytest.mark.parametrize("outcome", ["unchanged", "not_modified"])
+def test_an_article_back_with_the_same_bytes_after_a_404_is_restored(
+    sqlite_db: str, make_item: Any, outcome: Any
 ) -> None:
-    db = f"sqlite:///{tmp_path / 's.sqlite3'}"
-    page = Answer(200, article_html("Submarine contract signed").encode())
-    with serve({"/news/sub": page}) as site:
-        url = site.url("/news/sub")
-        args = ["--db", db, "crawl", *FAST, "--url", url]
-        assert defwatch(*args).returncode == 0
-        site.routes["/news/sub"] = Answer(404, b"<html>Not found</html>")
-        gone = defwatch(*args)
-        site.routes["/news/sub"] = page
-        back = defwatch(*args)
-    assert gone.returncode == 0, gone.stderr  # a removal is news, not a failure
-    assert back.returncode == 0, back.stderr
-    assert change_kinds(db, url) == ["new", "removed", "restored"]
-    assert [v.number for v in stored_versions(db, url)] == [
-        1
-    ]  # same text: no new version
-    assert not [i for i in issues(db) if i[0] == "error"]
+    """The spider skips parsing a body whose hash is stored ("unchanged") or gets a 304: the
+    article it returned must still be restored. (Back with new content is
+    tests/monitor/test_ingest.py::test_a_page_that_disappears_is_recorded_as_removed_then_restored.)
+    """
+    engine = make_engine(sqlite_db)
+    ensure_schema(engine)
+    factory = session_factory(engine)
+    recorder = Recorder(factory, AlertRules(), start_run(factory, scope="test"))
+    item = make_item()
+    recorder.record(item)
+    for event, status in (("gone", 404), (outcome, 200)):
+        recorder.record(
+            PageEventItem(
+                source=item.source,
+                url=item.url,
+                requested_url=item.url,
+                fetched_at=datetime.now(UTC),
+                outcome=event,
+                http_status=status,
+                message=f"HTTP {status}",
+            )
+        )
+    assert change_kinds(sqlite_db, item.url) == ["new", "removed", "restored"]
+    assert [v.number for v in stored_versions(sqlite_db, item.url)] == [1]

@@ -80,11 +80,26 @@ def _routes(other: FaultSite) -> dict[str, object]:
     }
 
 
+def _config(path: Path, desk: list[str], partner: str) -> Path:
+    """Source "desk" watches the faulty pages; "partner" allows redirects to localhost."""
+    quoted = ", ".join(f'"{u}"' for u in desk)
+    path.write_text(
+        f'[[sources]]\nname = "desk"\nall_relevant = true\narticle_urls = [{quoted}]\n'
+        f'[[sources]]\nname = "partner"\nall_relevant = true\narticle_urls = ["{partner}"]\n'
+        'allowed_domains = ["127.0.0.1", "localhost"]\n',
+        "utf-8",
+    )
+    return path
+
+
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
     tmp = tmp_path_factory.mktemp("network")
     db = f"sqlite:///{tmp / 'store.sqlite3'}"
-    elsewhere = {"/news/elsewhere": Answer(200, article_html("Elsewhere").encode())}
+    elsewhere = {
+        "/news/elsewhere": Answer(200, article_html("Elsewhere").encode()),
+        "/news/partner-story": Answer(200, article_html("Partner story").encode()),
+    }
     with serve(elsewhere, host="localhost") as other, serve({}) as site:
         site.routes.update(_routes(other))  # type: ignore[arg-type]
         refused = f"http://127.0.0.1:{_free_port()}/news/refused"
@@ -93,10 +108,11 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
             "http://news.defwatch-test.invalid/news/dns",
             site.url("/news/good-one").replace("http://", "https://"),
         ]
-        args = ["--db", db, "crawl", *FAST]
-        for url in urls:
-            args += ["--url", url]
-        result = defwatch(*args, timeout=90)
+        site.routes["/news/partner-moved"] = Answer(
+            302, b"", (("Location", other.url("/news/partner-story")),)
+        )
+        config = _config(tmp / "defwatch.toml", urls, site.url("/news/partner-moved"))
+        result = defwatch("--config", str(config), "--db", db, "crawl", *FAST)
         yield Crawl(site, other, result, db, refused)
 
 
@@ -138,7 +154,7 @@ def test_each_fault_is_one_clear_error_line(crawl: Crawl, key: str, says: str) -
 
 def test_some_pages_failed_exits_3_and_the_good_pages_are_stored(crawl: Crawl) -> None:
     assert crawl.result.returncode == 3, crawl.result.stderr
-    assert "2 new articles" in crawl.result.stdout
+    assert "3 new articles" in crawl.result.stdout  # the two good ones, the partner's
     for path, title in (
         ("/news/good-one", "Frigate programme delayed"),
         ("/news/good-two", "Destroyer refit finished"),
@@ -148,27 +164,11 @@ def test_some_pages_failed_exits_3_and_the_good_pages_are_stored(crawl: Crawl) -
 
 
 def test_redirects_off_the_site_are_not_followed(crawl: Crawl) -> None:
-    assert crawl.other.requests == []  # not even its robots.txt
+    assert "/news/elsewhere" not in crawl.other.requests
     assert stored_versions(crawl.db, crawl.other.url("/news/elsewhere")) == []
 
 
-def test_a_refused_redirect_is_followed_when_the_source_allows_the_domain(
-    tmp_path: Path,
-) -> None:
-    elsewhere = {"/news/elsewhere": Answer(200, article_html("Moved desk").encode())}
-    with serve(elsewhere, host="localhost") as other, serve({}) as site:
-        site.routes["/news/moved"] = Answer(
-            302, b"", (("Location", other.url("/news/elsewhere")),)
-        )
-        config = tmp_path / "defwatch.toml"
-        config.write_text(
-            f'[[sources]]\nname = "desk"\nall_relevant = true\n'
-            f'article_urls = ["{site.url("/news/moved")}"]\n'
-            f'allowed_domains = ["127.0.0.1", "localhost"]\n',
-            "utf-8",
-        )
-        db = f"sqlite:///{tmp_path / 's.sqlite3'}"
-        result = defwatch("--config", str(config), "--db", db, "crawl", *FAST)
-    assert result.returncode == 0, result.stderr
-    assert "1 new articles" in result.stdout
-    assert "/news/elsewhere" in other.requests
+def test_a_redirect_is_followed_when_the_source_allows_the_domain(crawl: Crawl) -> None:
+    assert "/news/partner-story" in crawl.other.requests
+    story = stored_versions(crawl.db, crawl.other.url("/news/partner-story"))
+    assert [v.title for v in story] == ["Partner story"]
