@@ -35,6 +35,10 @@ AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 10.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 
+# Items processed in parallel per response. Scrapy starts this many asyncio workers for every
+# response's output; an article page yields one item, so 100 (the default) is pure overhead.
+CONCURRENT_ITEMS = 8
+
 # Failures: give up on a slow page quickly, retry transient errors twice.
 DOWNLOAD_TIMEOUT = 20
 RETRY_ENABLED = True

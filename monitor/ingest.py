@@ -94,6 +94,14 @@ class Recorder:
         self._run_id = run_id
         self._source_ids: dict[str, int] = {}
 
+    def record_many(self, items: Sequence[PageEventItem]) -> list[Outcome]:
+        """Record several page events in one transaction (the cheap path for unchanged pages)."""
+        try:
+            with session_scope(self._factory) as session:
+                return [self._record_event(session, item) for item in items]
+        except IntegrityError:
+            return [self.record(item) for item in items]
+
     def record(self, item: ArticleItem | PageEventItem) -> Outcome:
         """Record one item in its own transaction; a duplicate write by another worker is a no-op."""
         try:

@@ -25,6 +25,8 @@ from monitor.runs import finish_run, start_run
 
 logger = logging.getLogger(__name__)
 
+CHEAP_OUTCOMES = ("not_modified", "unchanged")
+BATCH_SIZE = 200
 # Crawler stat holding the first storage error of a crawl (monitor.crawl raises it after the run).
 STORAGE_ERROR_STAT = "defwatch/storage_error"
 
@@ -51,6 +53,7 @@ class StorePipeline:
         self._owns_run = run_id is None
         self.counts: Counter[str] = Counter()
         self._recorder: Recorder | None = None
+        self._pending: list[PageEventItem] = []
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Self:
@@ -75,16 +78,33 @@ class StorePipeline:
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         """Record the item; the item passes on unchanged."""
-        if isinstance(item, ArticleItem | PageEventItem) and self._recorder is not None:
-            try:
-                outcome = self._recorder.record(item)
-            except OperationalError as exc:
-                self._stop_on_storage_error(exc, item.url)
-                return item
-            self.counts[outcome] += 1
-            self.counts["pages"] += 1
-            logger.debug("recorded %s url=%s", outcome, item.url)
+        if not isinstance(item, ArticleItem | PageEventItem) or self._recorder is None:
+            return item
+        try:
+            self._record(item, self._recorder)
+        except OperationalError as exc:
+            self._stop_on_storage_error(exc, item.url)
         return item
+
+    def _record(self, item: ArticleItem | PageEventItem, recorder: Recorder) -> None:
+        if isinstance(item, PageEventItem) and item.outcome in CHEAP_OUTCOMES:
+            # an unchanged page only moves its check times: batch those writes
+            self._pending.append(item)
+            if len(self._pending) >= BATCH_SIZE:
+                self._flush()
+            return
+        self._count(recorder.record(item))
+        logger.debug("recorded url=%s", item.url)
+
+    def _count(self, outcome: str) -> None:
+        self.counts[outcome] += 1
+        self.counts["pages"] += 1
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        if pending and self._recorder is not None:
+            for outcome in self._recorder.record_many(pending):
+                self._count(outcome)
 
     def _stop_on_storage_error(self, exc: OperationalError, url: str) -> None:
         """The store cannot be written (disk full, locked past the busy timeout): stop the crawl.
@@ -108,6 +128,7 @@ class StorePipeline:
         if self._run_id is None:
             return
         try:
+            self._flush()
             finish_run(
                 self._factory,
                 self._run_id,
@@ -116,8 +137,11 @@ class StorePipeline:
                 close=self._owns_run,
             )
         except OperationalError as exc:
-            if self._crawler is None or not self._crawler.stats.get_value(
-                STORAGE_ERROR_STAT
-            ):
+            if self._crawler is None:
                 raise
-            logger.debug("run counts not written either: %s", exc.orig)
+            if self._crawler.stats.get_value(STORAGE_ERROR_STAT) is None:
+                self._crawler.stats.set_value(
+                    STORAGE_ERROR_STAT,
+                    f"cannot write to the database ({exc.orig}) at the end of the crawl",
+                )
+            logger.debug("run counts not written: %s", exc.orig)

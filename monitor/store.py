@@ -55,9 +55,10 @@ def find_article_by_urls(session: Session, urls: Sequence[str]) -> Article | Non
     wanted = list(dict.fromkeys(u for u in urls if u))
     if not wanted:
         return None
-    return session.scalar(
-        select(Article).join(ArticleUrl).where(ArticleUrl.url.in_(wanted)).limit(1)
+    article_id = session.scalar(
+        select(ArticleUrl.article_id).where(ArticleUrl.url.in_(wanted)).limit(1)
     )
+    return None if article_id is None else session.get(Article, article_id)
 
 
 def find_article(session: Session, url: str) -> Article:
