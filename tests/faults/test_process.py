@@ -56,7 +56,9 @@ def _publish(site: FaultSite, edition: int) -> None:
         site.routes[f"/news/frigate-{n}"] = _slow(_article(n, edition))  # type: ignore[assignment]
 
 
-def _start_crawl(db: str, urls_file: Path) -> subprocess.Popen[str]:
+def _start_crawl(
+    db: str, urls_file: Path, *, capture: bool = False
+) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("DEFWATCH_CONFIG", None)
     env.pop("DEFWATCH_DB", None)
@@ -77,7 +79,7 @@ def _start_crawl(db: str, urls_file: Path) -> subprocess.Popen[str]:
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE if capture else subprocess.DEVNULL,
         text=True,
     )
 
