@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+import pytest
 from sqlalchemy import select
 
 from monitor.db import make_engine, session_factory, session_scope
@@ -23,6 +26,19 @@ FAST = [
     "-s",
     "DOWNLOAD_WARNSIZE=0",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _restore_logger_levels() -> Iterator[None]:
+    """The CLI run in-process (CliRunner) sets logger levels; later tests must not inherit them."""
+    before = {
+        name: logging.getLogger(name).level for name in logging.root.manager.loggerDict
+    }
+    root_level = logging.getLogger().level
+    yield
+    for name in list(logging.root.manager.loggerDict):
+        logging.getLogger(name).setLevel(before.get(name, logging.NOTSET))
+    logging.getLogger().setLevel(root_level)
 
 
 @dataclass(frozen=True, slots=True)
