@@ -1,4 +1,4 @@
-"""Engines and sessions: SQLite pragmas, read-only connections, schema creation."""
+"""Engines and sessions: SQLite pragmas, read-only connections, schema creation by migrations."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.errors import StorageError
-from monitor.models import Base
+from monitor.migrations import upgrade_to_head
 
 logger = logging.getLogger(__name__)
 
@@ -74,17 +74,22 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         )
         event.listen(engine, "connect", _set_sqlite_pragmas(read_only, busy_ms))
         return engine
+    if parsed.get_backend_name() == "postgresql":
+        # timestamps come back in UTC whatever the server's TimeZone is (as SQLite stores them)
+        return create_engine(
+            parsed, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"}
+        )
     return create_engine(parsed, pool_pre_ping=True)
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create the tables on first use (an empty database becomes a defwatch store)."""
+    """Create or upgrade the schema by running the migrations to head (first use creates it).
+
+    A store made before migrations existed is stamped with the first revision and upgraded, so
+    it keeps its data. See monitor.migrations for adding a revision when the models change.
+    """
     try:
-        if not inspect(engine).has_table("articles"):
-            logger.info(
-                "creating the defwatch schema in %s", engine.url.render_as_string()
-            )
-        Base.metadata.create_all(engine)
+        upgrade_to_head(engine)
     except OperationalError as exc:
         raise StorageError(
             f"cannot open database {engine.url.render_as_string()}: {exc.orig}"

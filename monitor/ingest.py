@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal, cast
 
-from sqlalchemy import Table, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.cleaning import CLEANER_VERSION, CleanArticle, clean_html
@@ -52,6 +52,12 @@ CHANGES = cast(Table, Change.__table__)
 HOLD_LIMIT = 3
 SHRINK_MIN_CHARS = 400
 SHRINK_RATIO = 0.4
+
+# A write that lost a race is recorded again against the winner's state; more than two lost races
+# in a row for one item means many writers on one article: give up, the next re-check records it.
+RACE_RETRIES = 2
+# PostgreSQL SQLSTATEs of transactions the server aborted because of a concurrent one.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
 
 Outcome = Literal[
     "new_article", "new_version", "unchanged", "held", "irrelevant", "removed", "error"
@@ -103,23 +109,41 @@ class Recorder:
             return [self.record(item) for item in items]
 
     def record(self, item: ArticleItem | PageEventItem) -> Outcome:
-        """Record one item in its own transaction; a duplicate write by another worker is a no-op."""
-        try:
-            with session_scope(self._factory) as session:
-                if isinstance(item, ArticleItem):
-                    return self._record_article(session, item)
-                return self._record_event(session, item)
-        except IntegrityError:
-            # another process recorded the same fetch first (unique keys make writes idempotent)
-            logger.info("already recorded by another writer: url=%s", item.url)
-            return "unchanged"
+        """Record one item in its own transaction; a duplicate write by another worker is a no-op.
+
+        Two workers recording the same article at once race on unique keys (canonical URL,
+        version number, event key). The loser's transaction is rolled back whole (on PostgreSQL
+        it is aborted anyway) and recorded again from scratch, now reading the winner's committed
+        state: the same content is then "unchanged", different content becomes the next version.
+        """
+        for attempt in range(RACE_RETRIES + 1):
+            try:
+                with session_scope(self._factory) as session:
+                    if isinstance(item, ArticleItem):
+                        return self._record_article(session, item)
+                    return self._record_event(session, item)
+            except (IntegrityError, OperationalError) as exc:
+                if not lost_write_race(exc):
+                    raise
+                logger.info(
+                    "another writer recorded url=%s first (attempt %d): %s",
+                    item.url,
+                    attempt + 1,
+                    type(exc.orig).__name__,
+                )
+        logger.warning(
+            "gave up recording url=%s after %d lost write races; the next fetch records it",
+            item.url,
+            RACE_RETRIES + 1,
+        )
+        return "unchanged"
 
     # -- articles -------------------------------------------------------------------------
 
     def _record_article(self, session: Session, item: ArticleItem) -> Outcome:
         now = item.fetched_at
         urls = [item.canonical_url, item.url, item.requested_url]
-        article = find_article_by_urls(session, urls)
+        article = _locked(session, find_article_by_urls(session, urls))
         if article is None:
             if not item.is_relevant and not item.article.is_failure:
                 self._new_article(session, item, urls, monitored=False)
@@ -174,16 +198,19 @@ class Recorder:
             "relevance": item.relevance,
             "relevance_terms": list(item.relevance_terms),
             "is_relevant": item.is_relevant,
-            "version_count": 0,
+            "version_count": 1
+            if monitored
+            else 0,  # version 1 follows in this transaction
             "etag": item.etag,
             "last_modified": item.last_modified,
             "raw_html_hash": item.raw_html_hash,
             "held_failures": 0,
         }
-        article_id: int = session.execute(
+        connection = session.connection()
+        article_id: int = connection.execute(
             insert(ARTICLES).returning(ARTICLES.c.id), values
         ).scalar_one()
-        session.execute(
+        connection.execute(
             insert(ARTICLE_URLS),
             [
                 {"article_id": article_id, "url": url}
@@ -318,7 +345,9 @@ class Recorder:
         content: ArticleContent,
         number: int,
     ) -> int:
-        body_ids = store_paragraphs(session, article_id, content.body)
+        body_ids = store_paragraphs(
+            session, article_id, content.body, is_new=number == 1
+        )
         values = {
             "article_id": article_id,
             "number": number,
@@ -338,15 +367,11 @@ class Recorder:
             "raw_html_z": compress(item.raw_html),
             "cleaner_version": CLEANER_VERSION,
         }
-        if number == 1:
-            session.execute(
-                update(ARTICLES)
-                .where(ARTICLES.c.id == article_id)
-                .values(version_count=1)
-            )
-        version_id: int = session.execute(
-            insert(VERSIONS).returning(VERSIONS.c.id), values
-        ).scalar_one()
+        version_id: int = (
+            session.connection()
+            .execute(insert(VERSIONS).returning(VERSIONS.c.id), values)
+            .scalar_one()
+        )
         return version_id
 
     def _hold(self, session: Session, article: Article, item: ArticleItem) -> Outcome:
@@ -370,7 +395,9 @@ class Recorder:
                 session, item.source, item.url, "error", item.http_status, item.message
             )
             return "error"
-        article = find_article_by_urls(session, [item.url, item.requested_url])
+        article = _locked(
+            session, find_article_by_urls(session, [item.url, item.requested_url])
+        )
         if article is None:
             if item.outcome in ("gone", "redirected_away"):
                 self._issue(
@@ -452,9 +479,11 @@ class Recorder:
             "is_alerted": alert,
             "detected_at": now,
         }
-        change_id: int = session.execute(
-            insert(CHANGES).returning(CHANGES.c.id), values
-        ).scalar_one()
+        change_id: int = (
+            session.connection()
+            .execute(insert(CHANGES).returning(CHANGES.c.id), values)
+            .scalar_one()
+        )
         if alert:
             article = session.get_one(Article, article_id)
             source = self._source_name(session, article.source_id)
@@ -490,6 +519,36 @@ class Recorder:
                 at=datetime.now(UTC),
             )
         )
+
+
+def _locked(session: Session, article: Article | None) -> Article | None:
+    """The article re-read under a row lock held until commit (PostgreSQL ``FOR UPDATE``).
+
+    Writers of one stored article take turns: the second reads what the first committed (its
+    version, its status), so it cannot add the same version or event again. SQLite ignores the
+    clause; it lets one writer at a time into the database anyway.
+    """
+    if article is None:
+        return None
+    return session.scalars(
+        select(Article)
+        .where(Article.id == article.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def lost_write_race(exc: DBAPIError) -> bool:
+    """True when a write failed only because a concurrent writer got there first.
+
+    A unique key taken by the other writer (IntegrityError), a PostgreSQL deadlock or
+    serialization failure, or SQLite's "database is locked" once its busy timeout ran out.
+    """
+    if isinstance(exc, IntegrityError):
+        return True
+    if getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
+        return True
+    return "database is locked" in str(exc.orig)
 
 
 def _born_at(item: ArticleItem) -> datetime:

@@ -12,15 +12,21 @@ from monitor.db import session_scope
 from monitor.models import CrawlIssue, CrawlRun
 
 
-def start_run(factory: sessionmaker[Session], scope: str) -> int:
-    """Open a crawl run; runs left 'running' by a killed process are marked 'interrupted' first."""
+def start_run(
+    factory: sessionmaker[Session], scope: str, *, recover_stale: bool = True
+) -> int:
+    """Open a crawl run; runs left 'running' by a killed process are marked 'interrupted' first.
+
+    ``recover_stale=False`` for distributed workers: the other workers' runs are running for real.
+    """
     now = datetime.now(UTC)
     with session_scope(factory) as session:
-        session.execute(
-            update(CrawlRun)
-            .where(CrawlRun.status == "running")
-            .values(status="interrupted")
-        )
+        if recover_stale:
+            session.execute(
+                update(CrawlRun)
+                .where(CrawlRun.status == "running")
+                .values(status="interrupted")
+            )
         run = CrawlRun(scope=scope, started_at=now, status="running")
         session.add(run)
         session.flush()

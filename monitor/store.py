@@ -132,30 +132,41 @@ def content_of(session: Session, version: Version) -> ArticleContent:
 
 
 def store_paragraphs(
-    session: Session, article_id: int, body: Sequence[str]
+    session: Session, article_id: int, body: Sequence[str], *, is_new: bool = False
 ) -> list[int]:
-    """Ids of the article's paragraphs with these texts, inserting the ones not stored yet."""
+    """Ids of the article's paragraphs with these texts, inserting the ones not stored yet.
+
+    ``is_new``: the article has no paragraphs yet (its first version), so none is looked up.
+    """
     hashes = [paragraph_hash(text) for text in body]
-    existing: dict[str, int] = {
-        row.hash: row.id
-        for row in session.execute(
-            select(Paragraph.hash, Paragraph.id).where(
-                Paragraph.article_id == article_id, Paragraph.hash.in_(set(hashes))
-            )
-        ).all()
-    }
+    existing: dict[str, int] = (
+        {}
+        if is_new
+        else {
+            row.hash: row.id
+            for row in session.execute(
+                select(Paragraph.hash, Paragraph.id).where(
+                    Paragraph.article_id == article_id, Paragraph.hash.in_(set(hashes))
+                )
+            ).all()
+        }
+    )
     new = {
         key: text for text, key in zip(body, hashes, strict=True) if key not in existing
     }
     if new:
         table = cast(Table, Paragraph.__table__)
-        rows = session.execute(
-            insert(table).returning(table.c.hash, table.c.id),
-            [
-                {"article_id": article_id, "hash": key, "text": text}
-                for key, text in new.items()
-            ],
-        ).all()
+        rows = (
+            session.connection()
+            .execute(
+                insert(table).returning(table.c.hash, table.c.id),
+                [
+                    {"article_id": article_id, "hash": key, "text": text}
+                    for key, text in new.items()
+                ],
+            )
+            .all()
+        )
         existing.update((key, paragraph_id) for key, paragraph_id in rows)
     return [existing[key] for key in hashes]
 

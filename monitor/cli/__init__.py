@@ -18,11 +18,27 @@ from pathlib import Path
 import click
 from sqlalchemy.exc import OperationalError
 
-from monitor.cli import alerts_cmd, clean_cmd, crawl_cmd, demo_cmd, history_cmd
+from monitor.cli import (
+    alerts_cmd,
+    clean_cmd,
+    crawl_cmd,
+    db_cmd,
+    demo_cmd,
+    distributed_cmd,
+    history_cmd,
+)
 from monitor.cli.context import AppContext, load_context
 from monitor.errors import ConfigError, CrawlLockedError, MonitorError
 
-COMMAND_MODULES = (crawl_cmd, history_cmd, clean_cmd, demo_cmd, alerts_cmd)
+COMMAND_MODULES = (
+    crawl_cmd,
+    history_cmd,
+    clean_cmd,
+    demo_cmd,
+    alerts_cmd,
+    db_cmd,
+    distributed_cmd,
+)
 
 EXIT_OK = 0
 EXIT_ERROR = 1
