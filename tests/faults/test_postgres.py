@@ -13,10 +13,14 @@ import shutil
 import subprocess
 import threading
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from tests.e2e import defwatch
@@ -53,10 +57,29 @@ def _wait_until_up(url: str, seconds: float = 60) -> None:
         engine.dispose()
 
 
+@contextmanager
+def _database() -> Iterator[str]:
+    """A new database, dropped afterwards through a fresh connection (the restart killed the
+    pooled ones; tests.services.fresh_postgres_database would reuse a dead one)."""
+    admin = services.postgres_admin_engine()
+    name = f"defwatch_faults_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = make_url(services.POSTGRES_ADMIN_URL).set(database=name)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        admin.dispose()
+        _wait_until_up(services.POSTGRES_ADMIN_URL)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def test_postgres_restarted_mid_crawl_loses_no_page(tmp_path: Path) -> None:
     if shutil.which("pg_ctlcluster") is None:
         services.service_missing("PostgreSQL", "pg_ctlcluster not installed")
-    with services.fresh_postgres_database() as db, serve({}) as site:
+    with _database() as db, serve({}) as site:
         _publish(site, edition=1)
         urls_file = tmp_path / "urls.txt"
         urls_file.write_text(
