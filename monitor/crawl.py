@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -25,6 +24,7 @@ from monitor.config import AppConfig
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
 from monitor.errors import CrawlFailedError, StorageError
 from monitor.ingest import AlertRules
+from monitor.logs import configure_logging, quiet_libraries
 from monitor.models import Article, ArticleUrl, Change, CrawlIssue, CrawlRun, Source
 from monitor.outbox import configured_channels
 from monitor.pipeline import STORAGE_ERROR_STAT
@@ -186,9 +186,10 @@ def run_crawl(
     lexicon = RelevanceLexicon.default().extended(config.relevance_terms)
     if config.relevance_threshold is not None:
         lexicon = replace(lexicon, threshold=config.relevance_threshold)
-    with _quiet_startup():
-        process = CrawlerProcess(scrapy_settings(config, db_url, run_id, request))
-    _quiet_scrapy_logs()
+    process = CrawlerProcess(scrapy_settings(config, db_url, run_id, request))
+    level = logging.getLogger().getEffectiveLevel()
+    quiet_libraries(level)  # Scrapy reset them to DEBUG
+    _quiet_page_failures(level)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, sources=specs, known=known, recheck=recheck, lexicon=lexicon)
     process.start()
@@ -218,38 +219,12 @@ _PER_PAGE_LOGGERS = (
 )
 
 
-@contextmanager
-def _quiet_startup() -> Iterator[None]:
-    """Hide Scrapy's start-up lines (versions, settings) below the user's level.
-
-    Scrapy resets its loggers to DEBUG and logs them while the CrawlerProcess is built, before
-    _quiet_scrapy_logs can run; a filter on the root handlers holds them back meanwhile.
-    """
-    level = logging.getLogger().getEffectiveLevel()
-
-    def keep(record: logging.LogRecord) -> bool:
-        return record.levelno >= level or not record.name.startswith("scrapy")
-
-    handlers = list(logging.getLogger().handlers)
-    for handler in handlers:
-        handler.addFilter(keep)
-    try:
-        yield
-    finally:
-        for handler in handlers:
-            handler.removeFilter(keep)
-
-
 def _not_a_page_failure(record: logging.LogRecord) -> bool:
     return not str(record.msg).startswith("Fetch failed")
 
 
-def _quiet_scrapy_logs() -> None:
-    """Scrapy resets its loggers to DEBUG; keep them at WARNING unless the user asked for debug."""
-    level = logging.getLogger().getEffectiveLevel()
-    if level > logging.DEBUG:
-        for name in ("scrapy", "twisted", "py.warnings"):
-            logging.getLogger(name).setLevel(max(level, logging.WARNING))
+def _quiet_page_failures(level: int) -> None:
+    """Unless -v: one line per failed page, from the run summary (see _PER_PAGE_LOGGERS)."""
     if level > logging.INFO:
         for name in _PER_PAGE_LOGGERS:
             logging.getLogger(name).setLevel(logging.CRITICAL)
@@ -294,7 +269,7 @@ def summarise_run(factory: sessionmaker[Session], run_id: int) -> CrawlSummary:
 def _child_main(
     config: AppConfig, db_url: str, request: CrawlRequest, run_id: int, log_level: int
 ) -> None:
-    logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(log_level)
     run_crawl(config, db_url, request, run_id)
 
 

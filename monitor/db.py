@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.errors import StorageError
 from monitor.migrations import upgrade_to_head
+from monitor.search import ensure_search_index
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ def ensure_schema(engine: Engine) -> None:
     """
     try:
         upgrade_to_head(engine)
+        ensure_search_index(engine)
     except OperationalError as exc:
         raise StorageError(
             f"cannot open database {engine.url.render_as_string()}: {exc.orig}"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from pathlib import Path
 
 import click
@@ -25,10 +24,14 @@ from monitor.cli import (
     db_cmd,
     demo_cmd,
     distributed_cmd,
+    export_cmd,
     history_cmd,
+    query_cmd,
+    serve_cmd,
 )
 from monitor.cli.context import AppContext, load_context
 from monitor.errors import ConfigError, CrawlLockedError, MonitorError
+from monitor.logs import configure_logging
 
 COMMAND_MODULES = (
     crawl_cmd,
@@ -38,6 +41,9 @@ COMMAND_MODULES = (
     alerts_cmd,
     db_cmd,
     distributed_cmd,
+    query_cmd,
+    export_cmd,
+    serve_cmd,
 )
 
 EXIT_OK = 0
@@ -112,19 +118,7 @@ def cli(
         if quiet
         else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     )
-    logging.basicConfig(
-        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    if verbose < 2:
-        for noisy in (
-            "scrapy",
-            "twisted",
-            "filelock",
-            "sqlalchemy",
-            "httpx",
-            "httpcore",
-        ):
-            logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    configure_logging(level)
     ctx.obj = load_context(db_url, config_path, dict(os.environ), Path.cwd())
 
 

@@ -10,6 +10,7 @@ from alembic import context
 from alembic.operations import ops
 from sqlalchemy import Connection
 
+from monitor.migrations import is_migrated_object
 from monitor.models import Base
 
 logger = logging.getLogger("monitor.migrations.env")
@@ -64,6 +65,7 @@ def _run(connection: Connection) -> None:
         # writes its own values, so they are not compared with the models
         compare_server_default=False,
         process_revision_directives=_server_defaults,
+        include_name=is_migrated_object,  # full-text search objects belong to monitor.search
     )
     with context.begin_transaction():
         context.run_migrations()
