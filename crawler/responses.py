@@ -36,8 +36,8 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
 from crawler.canonical import choose_canonical, declared_canonical
-from crawler.charset import declared_charsets, decode_page
 from crawler.cleaning import CleanArticle, clean_html
+from crawler.cleaning.decode import decode_html
 from crawler.items import ArticleItem, PageEventItem
 from crawler.redirects import RedirectRefused
 from crawler.relevance import RelevanceLexicon, score_relevance
@@ -60,6 +60,10 @@ _DECOMPRESSED_MESSAGE = re.compile(
 )
 # pyOpenSSL's reason inside a failed download: [('SSL routines', '', 'wrong version number')].
 _TLS_REASON = re.compile(r"SSL routines', '[^']*', '([^']+)'")
+# charset=... in a Content-Type header
+_HEADER_CHARSET = re.compile(
+    r"charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)", re.IGNORECASE
+)
 # Content types whose body is an HTML page the cleaner can read.
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
@@ -176,19 +180,27 @@ def page_canonical(response: Any) -> str | None:
 
 
 def _clean(response: Any) -> tuple[CleanArticle, str]:
-    """The cleaned article and the charset its text was read with (crawler.charset)."""
+    """The cleaned article and the charset its text was read with.
+
+    The cleaner gets the bytes, not Scrapy's text: Scrapy trusts the declared charset (a
+    windows-1252 page declared UTF-8 becomes "Fr\ufffdgate", a UTF-8 page declared latin-1
+    "FrÃ©gate"); crawler.cleaning.decode checks the bytes first.
+    """
     body = response.body
-    text, encoding = decode_page(
-        body, declared_charsets(_header(response, "Content-Type"), body)
-    )
-    # lxml refuses str input with an encoding declaration
-    html: str | bytes = body if text.lstrip().startswith("<?xml") else text
+    charset = _charset(response)
+    _, encoding = decode_html(body, charset)
     try:
-        return clean_html(html, response.url), encoding
+        return clean_html(body, response.url, encoding=charset), encoding
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the crawl
         logger.warning("Cleaner failed on %s: %r", response.url, exc)
         failure = f"cleaner error: {type(exc).__name__}: {exc}"
         return CleanArticle(failure=failure), encoding
+
+
+def _charset(response: Any) -> str | None:
+    """The charset parameter of the Content-Type header, if any."""
+    found = _HEADER_CHARSET.search(_header(response, "Content-Type") or "")
+    return found.group(1) if found else None
 
 
 def article_item(
