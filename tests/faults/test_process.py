@@ -173,6 +173,10 @@ def _tiny_disk(path: Path, size: str) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(path)], check=False)
 
 
+def _remount(disk: Path, size: str) -> None:
+    subprocess.run(["mount", "-o", f"remount,size={size}", str(disk)], check=True)
+
+
 @pytest.mark.slow
 def test_a_full_disk_stops_the_crawl_with_one_line_and_no_partial_row(
     tmp_path: Path,
@@ -181,8 +185,13 @@ def test_a_full_disk_stops_the_crawl_with_one_line_and_no_partial_row(
     routes = {
         f"/news/big-{n}": Answer(200, _incompressible_article(n, rng)) for n in range(6)
     }
-    with _tiny_disk(tmp_path / "disk", "300k") as disk, serve(routes) as site:
+    with _tiny_disk(tmp_path / "disk", "8m") as disk, serve(routes) as site:
         db = f"sqlite:///{disk / 'store.sqlite3'}"
+        engine = make_engine(db)
+        ensure_schema(engine)  # the empty store fits; a few of the articles will not
+        engine.dispose()
+        used_kb = sum(f.stat().st_size for f in disk.iterdir()) // 1024
+        _remount(disk, f"{used_kb + 160}k")
         args = ["--db", db, "crawl", *FAST]
         for path in routes:
             args += ["--url", site.url(path)]
@@ -203,7 +212,7 @@ def test_a_full_disk_stops_the_crawl_with_one_line_and_no_partial_row(
         stored_before = sum(bool(stored_versions(db, site.url(p))) for p in routes)
         assert stored_before < len(routes)
 
-        subprocess.run(["mount", "-o", "remount,size=8m", str(disk)], check=True)
+        _remount(disk, "8m")
         again = defwatch(*args)
         assert again.returncode == 0, again.stderr
         for path in routes:  # every page refused for lack of space was fetched again

@@ -4,7 +4,11 @@ its sources' sites, paths from the user are used literally.
 Covered elsewhere (not repeated here): scraped text in email HTML and headers
 (tests/alerts/test_alert_email.py::test_hostile_article_text_renders_literally,
 ::test_newlines_in_a_title_cannot_add_headers), Slack mrkdwn mentions and links
-(tests/alerts/test_alert_slack.py::test_scraped_text_cannot_mention_link_or_script).
+(tests/alerts/test_alert_slack.py::test_scraped_text_cannot_mention_link_or_script), the web
+UI's CSP and escaping (tests/web/test_api.py::test_every_response_carries_the_security_headers,
+::test_scraped_markup_is_escaped_in_every_page; tests/web/test_browser.py::
+test_scraped_script_is_shown_as_text_and_never_runs), a crashing channel's secret
+(tests/outbox/test_delivery.py::test_a_crashing_channel_neither_stops_the_others_nor_leaks_its_secret).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from monitor.cli import cli
 from tests.e2e import defwatch
 from tests.faults.conftest import FAST, stored_versions
 from tests.faults.site import WORDS, Answer, FaultSite, serve
+from tests.web.asgi import get as web_get
 
 SECRET = "T0SECRET/B0SECRET/xoxSuperSecretWebhookToken"
 # A title that would recolour the terminal, set its window title, hide text and print a link.
@@ -94,6 +99,25 @@ def test_the_slack_secret_is_in_no_output_log_or_database_byte(run: Run) -> None
         assert SECRET not in text and "xoxSuperSecret" not in text
     for path in run.db_file.parent.glob("store.sqlite3*"):  # with the WAL
         assert b"xoxSuperSecret" not in path.read_bytes(), path
+
+
+@pytest.mark.slow
+def test_the_secret_is_not_in_pending_alerts_nor_the_web_pages(run: Run) -> None:
+    env = {"DEFWATCH_SLACK_WEBHOOK_URL": run.slack.url(f"/services/{SECRET}")}
+    pending = CliRunner().invoke(
+        cli,
+        ["--config", str(run.config), "--db", run.db, "alerts", "pending", "--json"],
+        env=env,
+    )
+    assert pending.exit_code == 0, pending.output
+    rows = json.loads(pending.output)
+    assert [r["channel"] for r in rows] == ["team"]  # the failed Slack delivery waits
+    assert "xoxSuperSecret" not in pending.output
+    for path in ("/", "/articles", "/articles/1", "/api/articles/1/versions"):
+        page = web_get(run.db, path)
+        assert page.status_code == 200, path
+        assert "xoxSuperSecret" not in page.text
+    assert "Red alert" in web_get(run.db, "/articles/1").text
 
 
 @pytest.mark.slow
