@@ -30,7 +30,44 @@ class SourceConfig:
 
     spec: SourceSpec
     alert_policy: AlertPolicy = field(default_factory=AlertPolicy)
-    discover_every_min: int = 60
+    discover_every_min: float = (
+        60  # fractions allowed (0.05 = 3 s, for tests and soaks)
+    )
+    schedule: str | None = (
+        None  # crontab expression; replaces discover_every_min when set
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScheduleConfig:
+    """How ``defwatch run`` paces its jobs (the ``[schedule]`` table)."""
+
+    recheck_every_s: float = (
+        60.0  # how often the daemon looks for articles due for a re-check
+    )
+    alerts_every_s: float = 60.0  # how often the outbox is swept between crawls
+    health_every_s: float = 300.0  # how often source health is evaluated
+    jitter_s: float = (
+        30.0  # random delay added to each discovery run (spreads load on sites)
+    )
+    misfire_grace_s: float = (
+        600.0  # a run late by more than this is skipped, not run late
+    )
+    crawl_timeout_s: float = 3600.0  # a crawl child running longer is stopped
+    max_parallel_crawls: int = (
+        2  # crawl children at once (each source still runs alone)
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HealthConfig:
+    """When a source counts as unhealthy (the ``[health]`` table)."""
+
+    no_success_hours: float = 24.0  # no successful crawl of the source for this long
+    error_rate: float = (
+        0.5  # or at least this share of its pages failed in its last crawl
+    )
+    min_pages: int = 4  # the error rate needs this many pages to mean anything
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,6 +106,8 @@ class AppConfig:
     delivery_lease_s: float = (
         600.0  # a 'sending' delivery is re-sent only after this long
     )
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    health: HealthConfig = field(default_factory=HealthConfig)
 
     def source(self, name: str) -> SourceConfig:
         """The source called ``name``; ConfigError listing the known ones otherwise."""
@@ -230,10 +269,80 @@ def _parse_source(table: _Table) -> SourceConfig:
     source = SourceConfig(
         spec=spec,
         alert_policy=policy,
-        discover_every_min=int(table.number("discover_every_min", 60, minimum=1)),
+        discover_every_min=table.number("discover_every_min", 60, minimum=0.05),
+        schedule=_crontab(table, "schedule"),
     )
     table.reject_unknown()
     return source
+
+
+# crontab counts weekdays from Sunday = 0 (7 is Sunday too); APScheduler 3 from Monday = 0, so
+# numeric weekdays are translated to names before APScheduler reads them
+_CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def crontab_fields(expr: str) -> dict[str, str]:
+    """The five fields of a crontab expression as APScheduler CronTrigger keyword arguments."""
+    values = expr.split()
+    if len(values) != 5:
+        raise ValueError(
+            f"expected 5 fields (minute hour day month weekday), got {len(values)}"
+        )
+
+    def day_name(match: re.Match[str]) -> str:
+        number = int(match.group())
+        if number > 7:
+            raise ValueError(f"weekday {number} is out of range 0-7")
+        return _CRON_DAYS[number]
+
+    weekday = re.sub(r"(?<![/\d])\d+", day_name, values[4])
+    # a range from Sunday ("0-5") wraps in APScheduler's Monday-first order: split it
+    weekday = re.sub(r"\bsun-(?=[a-z])", "sun,mon-", weekday)
+    return dict(
+        zip(
+            ("minute", "hour", "day", "month", "day_of_week"),
+            (*values[:4], weekday),
+            strict=True,
+        )
+    )
+
+
+def _crontab(table: _Table, key: str) -> str | None:
+    expr = table.text(key)
+    if expr is None:
+        return None
+    from apscheduler.triggers.cron import CronTrigger  # late: keeps `--help` fast
+
+    try:
+        CronTrigger(**crontab_fields(expr), timezone="UTC")
+    except ValueError as exc:
+        raise table.error(
+            key, f'invalid cron expression {expr!r}: {exc} (example: "*/30 * * * *")'
+        ) from exc
+    return expr
+
+
+def _parse_schedule(table: _Table) -> ScheduleConfig:
+    return ScheduleConfig(
+        recheck_every_s=table.number("recheck_every_s", 60.0, minimum=1.0),
+        alerts_every_s=table.number("alerts_every_s", 60.0, minimum=1.0),
+        health_every_s=table.number("health_every_s", 300.0, minimum=1.0),
+        jitter_s=table.number("jitter_s", 30.0),
+        misfire_grace_s=table.number("misfire_grace_s", 600.0, minimum=1.0),
+        crawl_timeout_s=table.number("crawl_timeout_s", 3600.0, minimum=10.0),
+        max_parallel_crawls=int(table.number("max_parallel_crawls", 2, minimum=1)),
+    )
+
+
+def _parse_health(table: _Table) -> HealthConfig:
+    rate = table.number("error_rate", 0.5)
+    if rate > 1:
+        raise table.error("error_rate", f"must be a share between 0 and 1, got {rate}")
+    return HealthConfig(
+        no_success_hours=table.number("no_success_hours", 24.0, minimum=0.001),
+        error_rate=rate,
+        min_pages=int(table.number("min_pages", 4, minimum=1)),
+    )
 
 
 def _parse_channel(table: _Table, index: int) -> ChannelConfig:
@@ -286,6 +395,8 @@ def parse_config(data: Mapping[str, object], file: str, config_dir: Path) -> App
     relevance = root.table("relevance")
     alerts = root.table("alerts")
     web = root.table("web")
+    schedule = root.table("schedule")
+    health = root.table("health")
     sources = tuple(_parse_source(t) for t in root.tables("sources"))
     names = [s.spec.name for s in sources]
     if len(set(names)) != len(names):
@@ -318,8 +429,10 @@ def parse_config(data: Mapping[str, object], file: str, config_dir: Path) -> App
             crawl.number("concurrency_per_domain", 4, minimum=1)
         ),
         obey_robots=crawl.flag("obey_robots", True),
+        schedule=_parse_schedule(schedule),
+        health=_parse_health(health),
     )
-    for table in (database, crawl, relevance, alerts, web, root):
+    for table in (database, crawl, relevance, alerts, web, schedule, health, root):
         table.reject_unknown()
     return config
 

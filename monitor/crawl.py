@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from multiprocessing.context import ForkServerContext, SpawnContext
+from multiprocessing.process import BaseProcess
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -24,13 +28,26 @@ from monitor.config import AppConfig
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
 from monitor.errors import CrawlFailedError, StorageError
 from monitor.ingest import AlertRules
-from monitor.logs import configure_logging, quiet_libraries
+from monitor.logs import configure_logging
 from monitor.models import Article, ArticleUrl, Change, CrawlIssue, CrawlRun, Source
 from monitor.outbox import configured_channels
 from monitor.pipeline import STORAGE_ERROR_STAT
 from monitor.runs import close_run, start_run
 
 logger = logging.getLogger(__name__)
+
+SCRAPY_LOGGERS = ("scrapy", "twisted", "py.warnings")
+# imported once by the fork server (no Twisted reactor is installed by importing them)
+CHILD_PRELOAD = (
+    "monitor.crawl",
+    "monitor.pipeline",
+    "crawler.spiders.news",
+    "crawler.relevance",
+)
+CHILD_POLL_S = 0.5  # how often a waiting parent looks at the stop event
+STOP_GRACE_S = (
+    15.0  # how long a stopped crawl child may take to finish its in-flight pages
+)
 
 URLS_SOURCE = (
     "urls"  # the source name of articles watched directly with --url / --urls-file
@@ -143,6 +160,7 @@ def scrapy_settings(
     settings.set(
         "ITEM_PIPELINES", {"monitor.pipeline.StorePipeline": 800}, priority="project"
     )
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # our CLI logs
     settings.set("DEFWATCH_DB_URL", db_url, priority="cmdline")
     settings.set("DEFWATCH_RUN_ID", run_id, priority="cmdline")
     settings.set("DEFWATCH_ALERT_RULES", alert_rules(config), priority="cmdline")
@@ -186,10 +204,18 @@ def run_crawl(
     lexicon = RelevanceLexicon.default().extended(config.relevance_terms)
     if config.relevance_threshold is not None:
         lexicon = replace(lexicon, threshold=config.relevance_threshold)
-    process = CrawlerProcess(scrapy_settings(config, db_url, run_id, request))
-    level = logging.getLogger().getEffectiveLevel()
-    quiet_libraries(level)  # Scrapy reset them to DEBUG
-    _quiet_page_failures(level)
+    # Scrapy's logging setup resets its loggers' levels: keep the ones the caller chose (-v / -q)
+    levels = {name: logging.getLogger(name).level for name in SCRAPY_LOGGERS}
+    disabled = logging.root.manager.disable
+    wanted = logging.getLogger("scrapy").getEffectiveLevel()
+    logging.disable(max(wanted - 1, disabled))  # its start-up banner too
+    try:
+        process = CrawlerProcess(scrapy_settings(config, db_url, run_id, request))
+    finally:
+        logging.disable(disabled)
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+    _quiet_page_failures(logging.getLogger().getEffectiveLevel())
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, sources=specs, known=known, recheck=recheck, lexicon=lexicon)
     process.start()
@@ -274,29 +300,121 @@ def _child_main(
 
 
 def run_crawl_in_child(
-    config: AppConfig, db_url: str, request: CrawlRequest, timeout_s: float = 3600
+    config: AppConfig,
+    db_url: str,
+    request: CrawlRequest,
+    timeout_s: float = 3600,
+    *,
+    stop: threading.Event | None = None,
+    recover_open: bool = True,
+    start_method: str = "spawn",
+    factory: sessionmaker[Session] | None = None,
 ) -> CrawlSummary:
-    """Run one crawl pass in a fresh child process and return its summary."""
+    """Run one crawl pass in a fresh child process and return its summary.
+
+    ``start_method`` "spawn" starts a new interpreter per crawl; "forkserver" (the daemon) forks
+    each crawl from a server process that imported Scrapy and the pipeline once and never crawls,
+    so a crawl starts in milliseconds instead of seconds of imports, still in a clean process
+    whose memory is returned when it ends.
+
+    When ``stop`` is set while the child runs, the child gets SIGTERM (Scrapy stops gracefully;
+    every item already fetched is recorded in its own transaction), then SIGKILL after
+    ``STOP_GRACE_S``; the run is closed 'interrupted' and its summary returned.
+
+    A caller that crawls many times passes its session ``factory``: an engine per crawl is not
+    fully reclaimed by SQLAlchemy and a long-running daemon would grow.
+    """
+    if factory is not None:
+        return _supervise(
+            config,
+            db_url,
+            request,
+            factory,
+            timeout_s,
+            stop,
+            recover_open,
+            start_method,
+        )
     engine = make_engine(db_url)
     ensure_schema(engine)
-    factory = session_factory(engine)
+    try:
+        return _supervise(
+            config,
+            db_url,
+            request,
+            session_factory(engine),
+            timeout_s,
+            stop,
+            recover_open,
+            start_method,
+        )
+    finally:
+        engine.dispose()
+
+
+def _supervise(
+    config: AppConfig,
+    db_url: str,
+    request: CrawlRequest,
+    factory: sessionmaker[Session],
+    timeout_s: float,
+    stop: threading.Event | None,
+    recover_open: bool,
+    start_method: str,
+) -> CrawlSummary:
+    """Start the crawl child, wait for it (or stop it), close its run and sum it up."""
     scope = ",".join(s.name for s in select_sources(config, request)) or "nothing"
-    run_id = start_run(factory, scope=scope)
-    context = multiprocessing.get_context("spawn")
-    child = context.Process(
+    run_id = start_run(factory, scope=scope, recover_open=recover_open)
+    child = _child_context(start_method).Process(
         target=_child_main,
         args=(config, db_url, request, run_id, logging.getLogger().getEffectiveLevel()),
     )
     child.start()
-    child.join(timeout_s)
+    deadline = time.monotonic() + timeout_s
+    while child.is_alive() and time.monotonic() < deadline:
+        if stop is not None and stop.is_set():
+            _stop_child(child)
+            child.close()
+            _close_unfinished(factory, run_id, "interrupted")
+            return summarise_run(factory, run_id)
+        child.join(min(CHILD_POLL_S, max(0.0, deadline - time.monotonic())))
     if child.is_alive():
-        child.terminate()
-        child.join()
+        _stop_child(child)
         close_run(factory, run_id, status="failed")
         raise CrawlFailedError(
             f"crawl timed out after {timeout_s:.0f}s and was stopped"
         )
-    if child.exitcode != 0:
-        close_run(factory, run_id, status="failed")
-        raise CrawlFailedError(f"crawl process exited with code {child.exitcode}")
+    exitcode = child.exitcode
+    child.close()  # frees its pipe and sentinel now, not at garbage collection
+    stopped = stop is not None and stop.is_set()  # e.g. systemd signalled the child too
+    if exitcode != 0:
+        _close_unfinished(factory, run_id, "interrupted" if stopped else "failed")
+        if not stopped:
+            raise CrawlFailedError(f"crawl process exited with code {exitcode}")
     return summarise_run(factory, run_id)
+
+
+def _child_context(start_method: str) -> SpawnContext | ForkServerContext:
+    if start_method == "forkserver":
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(CHILD_PRELOAD))
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _close_unfinished(factory: sessionmaker[Session], run_id: int, status: str) -> None:
+    """Close the run with ``status`` unless the child finished it (a stop can come just after)."""
+    with session_scope(factory) as session:
+        finished = session.get_one(CrawlRun, run_id).finished_at is not None
+    if not finished:
+        close_run(factory, run_id, status=status)
+
+
+def _stop_child(child: BaseProcess) -> None:
+    """SIGTERM (Scrapy's graceful stop), SIGKILL if it has not ended after the grace time."""
+    child.terminate()
+    child.join(STOP_GRACE_S)
+    if child.is_alive():
+        logger.warning("crawl child pid=%s ignored SIGTERM; killing it", child.pid)
+        child.kill()
+        child.join()

@@ -217,3 +217,32 @@ class Delivery(Base):
     # digest channels: the period boundary (UTC, ISO) after which this change goes out in one
     # message with every other change of the same channel and period; None: sent on its own
     digest_period: Mapped[str | None] = mapped_column(String(40), default=None)
+
+
+class HealthAlert(Base):
+    """A source went unhealthy (``site_broken``) or recovered (``site_recovered``), per channel.
+
+    Its own small outbox: health is about a source, not an article, so it has no Change row.
+    ``episode`` ties the alerts of one outage together (one broken + one recovered alert each).
+    """
+
+    __tablename__ = "health_alerts"
+    __table_args__ = (
+        UniqueConstraint("episode", "kind", "channel"),
+        Index("ix_health_alerts_status_next", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(200), index=True)
+    episode: Mapped[str] = mapped_column(String(200))  # "<source>:<detected at, ISO>"
+    kind: Mapped[str] = mapped_column(String(40))  # site_broken | site_recovered
+    channel: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    detected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(
+        String(20), default="pending"
+    )  # pending|sending|sent|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

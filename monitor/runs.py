@@ -13,24 +13,33 @@ from monitor.models import CrawlIssue, CrawlRun
 
 
 def start_run(
-    factory: sessionmaker[Session], scope: str, *, recover_stale: bool = True
+    factory: sessionmaker[Session], scope: str, *, recover_open: bool = True
 ) -> int:
     """Open a crawl run; runs left 'running' by a killed process are marked 'interrupted' first.
 
-    ``recover_stale=False`` for distributed workers: the other workers' runs are running for real.
+    A caller that runs several crawls at once (the daemon, distributed workers) passes
+    ``recover_open=False`` (the daemon calls ``interrupt_open_runs`` once at start), so one
+    crawl never marks a sibling as interrupted.
     """
     now = datetime.now(UTC)
+    if recover_open:
+        interrupt_open_runs(factory)
     with session_scope(factory) as session:
-        if recover_stale:
-            session.execute(
-                update(CrawlRun)
-                .where(CrawlRun.status == "running")
-                .values(status="interrupted")
-            )
         run = CrawlRun(scope=scope, started_at=now, status="running")
         session.add(run)
         session.flush()
         return run.id
+
+
+def interrupt_open_runs(factory: sessionmaker[Session]) -> int:
+    """Mark runs still 'running' as 'interrupted' (their process is gone); returns how many."""
+    with session_scope(factory) as session:
+        result = session.execute(
+            update(CrawlRun)
+            .where(CrawlRun.status == "running")
+            .values(status="interrupted", finished_at=datetime.now(UTC))
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 def finish_run(

@@ -1,17 +1,23 @@
 """The ``defwatch`` command line: the composition root (config, database, logging, exit codes).
 
-Exit codes (scripts rely on them):
-  0  success
+Exit codes (scripts and cron rely on them):
+  0  success (``defwatch run``: stopped cleanly by SIGTERM / Ctrl-C)
   1  an error stopped the command (one line on stderr says what and where)
   2  bad usage or an invalid config file
-  3  the crawl ran but some pages failed (see ``defwatch status`` or the printed lines)
-  4  another crawl is running (the lock is held)
+  3  the crawl ran but some pages failed (one line per failed page on stderr, then the summary)
+  4  another crawl is running: ``defwatch crawl`` or ``defwatch run`` holds the database's lock
+     (the message names its pid and start time); this run did nothing
+
+Output under cron: ``defwatch crawl`` prints nothing after a clean run unless -v is given or
+stdout is a terminal (``-q`` silences it on a terminal too), so cron mails only failures and the
+alerts of the console channel. ``--log-file FILE`` keeps an INFO log with timestamps.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -27,7 +33,9 @@ from monitor.cli import (
     export_cmd,
     history_cmd,
     query_cmd,
+    run_cmd,
     serve_cmd,
+    status_cmd,
 )
 from monitor.cli.context import AppContext, load_context
 from monitor.errors import ConfigError, CrawlLockedError, MonitorError
@@ -44,6 +52,8 @@ COMMAND_MODULES = (
     query_cmd,
     export_cmd,
     serve_cmd,
+    run_cmd,
+    status_cmd,
 )
 
 EXIT_OK = 0
@@ -127,8 +137,17 @@ for _module in COMMAND_MODULES:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``defwatch`` console command."""
-    cli.main(args=argv, prog_name="defwatch")
+    """Entry point of the ``defwatch`` console command (returns normally on success)."""
+    try:
+        code = cli.main(args=argv, prog_name="defwatch", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    if isinstance(code, int) and code != EXIT_OK:
+        sys.exit(code)
 
 
 __all__ = [

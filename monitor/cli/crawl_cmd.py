@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from importlib.resources import files
 from pathlib import Path
 
@@ -9,15 +11,19 @@ import click
 from sqlalchemy import func, select
 
 from monitor.cli.context import AppContext
-from monitor.cli.output import echo_mapping
+from monitor.cli.output import echo_mapping, safe
 from monitor.config import CONFIG_FILENAME, load_config
 from monitor.crawl import CrawlRequest, CrawlSummary, run_crawl
 from monitor.db import session_scope
 from monitor.errors import ConfigError
+from monitor.health import check_health, send_health_pending
+from monitor.lock import crawl_lock, lock_path
 from monitor.models import Article, Change, CrawlRun, Delivery, Version
 from monitor.notify import channel_factory, channel_secrets, send_pending
 
-EXIT_PARTIAL = 3
+logger = logging.getLogger(__name__)
+
+EXIT_PARTIAL = 3  # some pages failed (monitor.cli documents every exit code)
 
 
 @click.command()
@@ -54,14 +60,53 @@ def _check_urls(urls: list[str]) -> None:
             raise click.BadParameter(f"not an http(s) URL: {url!r}", param_hint="--url")
 
 
-def _print_summary(summary: CrawlSummary) -> None:
-    for line in summary.issues:
-        click.echo(line, err=True)
-    click.echo(
+def summary_line(summary: CrawlSummary) -> str:
+    """One line saying what a crawl did."""
+    return (
         f"crawl {summary.status}: {summary.pages} pages, {summary.articles_new} new articles, "
         f"{summary.versions_new} new versions, {summary.changes_new} changes, "
         f"{summary.unchanged} unchanged, {summary.errors} errors, {summary.warnings} held"
     )
+
+
+def print_summary(summary: CrawlSummary, chatty: bool) -> None:
+    """Cron mails whatever a job prints: a clean run prints nothing unless ``chatty``.
+
+    Failed pages are printed one a line on stderr with the summary after them; held pages
+    (warnings) only when chatty.
+    """
+    failed = bool(summary.errors)
+    for line in summary.issues:
+        if chatty or line.startswith("error:"):
+            click.echo(safe(line), err=True)
+    if failed or chatty:
+        click.echo(summary_line(summary), err=failed)
+
+
+def chatty_output() -> bool:
+    """Verbose output: ``-v``, or a terminal on stdout without ``-q``."""
+    params = click.get_current_context().find_root().params
+    if params.get("quiet"):
+        return False
+    return bool(params.get("verbose")) or sys.stdout.isatty()
+
+
+def log_to_file(path: Path) -> None:
+    """Also write INFO-level logs, with times, to ``path`` (the console keeps its level)."""
+    root = logging.getLogger()
+    try:
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot open the log file: {exc.strerror}") from exc
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
+    )
+    handler.setLevel(logging.INFO)
+    for existing in root.handlers:
+        if existing.level == logging.NOTSET:
+            existing.setLevel(root.level)
+    root.addHandler(handler)
+    root.setLevel(min(root.level, logging.INFO))
 
 
 @click.command()
@@ -97,6 +142,11 @@ def _print_summary(summary: CrawlSummary) -> None:
     metavar="NAME=VALUE",
     help="Scrapy setting override.",
 )
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also append INFO logs with timestamps to this file.",
+)
 @click.pass_obj
 def crawl(
     app: AppContext,
@@ -105,34 +155,47 @@ def crawl(
     urls_file: Path | None,
     no_discover: bool,
     overrides: tuple[str, ...],
+    log_file: Path | None,
 ) -> None:
-    """Run one crawl pass, record new versions, then send the alerts they raised."""
+    """Run one crawl pass, record new versions, then send the alerts they raised.
+
+    Safe under cron: a run while another crawl (or `defwatch run`) holds the database's lock exits
+    at once with code 4; a lock left by a killed run is recovered. A clean run prints nothing
+    unless -v or stdout is a terminal; failed pages are printed on stderr (exit code 3).
+    """
+    if log_file is not None:
+        log_to_file(log_file)
     all_urls = list(urls) + (_read_urls_file(urls_file) if urls_file else [])
     _check_urls(all_urls)
     if not all_urls and not app.config.sources:
         raise ConfigError(
             "nothing to crawl: give --url/--urls-file or add [[sources]] to the config (defwatch init)"
         )
-    settings = tuple(_parse_override(o) for o in overrides)
+    settings = tuple(parse_override(o) for o in overrides)
     request = CrawlRequest(
         source_names=sources,
         urls=tuple(all_urls),
         discover=not no_discover,
         settings=settings,
     )
-    summary = run_crawl(app.config, app.db_url, request)
-    _print_summary(summary)
-    send_pending(
-        app.sessions(),
-        app.config,
-        channel_factory(app.environ),
-        secrets=channel_secrets(app.config.channels, app.environ),
-    )
+    with crawl_lock(lock_path(app.db_url, app.environ), "defwatch crawl"):
+        summary = run_crawl(app.config, app.db_url, request)
+        logger.info("%s", summary_line(summary))
+        print_summary(summary, chatty_output())
+        make_channel = channel_factory(app.environ)
+        send_pending(
+            app.sessions(),
+            app.config,
+            make_channel,
+            secrets=channel_secrets(app.config.channels, app.environ),
+        )
+        check_health(app.sessions(), app.config)
+        send_health_pending(app.sessions(), app.config, make_channel)
     if summary.errors:
         raise SystemExit(EXIT_PARTIAL)
 
 
-def _parse_override(text: str) -> tuple[str, object]:
+def parse_override(text: str) -> tuple[str, object]:
     name, sep, value = text.partition("=")
     if not sep or not name:
         raise click.BadParameter(

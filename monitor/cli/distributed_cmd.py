@@ -12,7 +12,12 @@ from datetime import UTC, datetime
 import click
 
 from monitor.cli.context import AppContext
-from monitor.cli.crawl_cmd import EXIT_PARTIAL, _parse_override, _print_summary
+from monitor.cli.crawl_cmd import (
+    EXIT_PARTIAL,
+    chatty_output,
+    parse_override,
+    print_summary,
+)
 from monitor.crawl import CrawlRequest
 from monitor.distributed import DEFAULT_PREFIX, QueueKeys
 from monitor.errors import ConfigError, StorageError
@@ -153,9 +158,9 @@ def worker(
         url,
         keys=QueueKeys(prefix),
         idle_timeout_s=idle_timeout,
-        overrides=tuple(_parse_override(o) for o in overrides),
+        overrides=tuple(parse_override(o) for o in overrides),
     )
-    _print_summary(summary)
+    print_summary(summary, chatty_output())
     if summary.errors:
         raise SystemExit(EXIT_PARTIAL)
 

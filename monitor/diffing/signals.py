@@ -67,6 +67,13 @@ _DATE_NAMES = frozenset(
     ]
 )
 _NEXT_TO_FIGURE = re.compile(r"\d ?$")
+# Numbers written out ("delayed by two years" -> "three years"). "one" is left out: it is far
+# more often a pronoun ("one expert said") than a count.
+_NUMBER_WORDS = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty"
+    r"|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion|dozen)s?\b",
+    re.IGNORECASE,
+)
 
 
 def _is_number(match: re.Match[str]) -> bool:
@@ -128,12 +135,14 @@ def correction_notices(old: str, new: str) -> list[str]:
 
 
 def numbers(text: str) -> list[str]:
-    """The numbers and date words in ``text``, in order, as written."""
-    return [m.group(0) for m in _NUMBER_OR_WORD.finditer(text) if _is_number(m)]
+    """The numbers, number words and date words in ``text``, in order, as written."""
+    found = [m for m in _NUMBER_OR_WORD.finditer(text) if _is_number(m)]
+    found += _NUMBER_WORDS.finditer(text)
+    return [m.group(0) for m in sorted(found, key=lambda m: m.start())]
 
 
 def _number_key(number: str) -> str:
-    return number.replace(",", "")
+    return number.replace(",", "").lower()
 
 
 def touched_numbers(ops: tuple[WordOp, ...]) -> tuple[list[str], list[str]]:

@@ -103,7 +103,7 @@ def run_worker(
     run_id = start_run(
         factory,
         scope=f"worker {socket.gethostname()}:{os.getpid()}",
-        recover_stale=False,
+        recover_open=False,
     )
     process = CrawlerProcess(
         worker_settings(config, db_url, redis_url, keys, run_id, overrides),

@@ -293,3 +293,24 @@ def test_date_changes_count_as_numbers(kharkiv: ArticleContent) -> None:
     assert diff_contents(before, undated).numbers_before == ("May", "14")
     hedged = _with_paragraph(before, 8, may + " May allies hesitate?")
     assert "numbers" not in diff_contents(before, hedged).kinds
+
+
+def test_numbers_written_as_words_are_number_changes():
+    from monitor.diffing import ArticleContent, diff_contents
+
+    old = ArticleContent(
+        body=("The programme has been delayed by two years, officials said.",)
+    )
+    new = ArticleContent(
+        body=("The programme has been delayed by three years, officials said.",)
+    )
+    report = diff_contents(old, new)
+    assert "numbers" in report.kinds
+    assert "two → three" in report.summary
+    pronoun = ArticleContent(
+        body=("One expert said the delay was expected by analysts.",)
+    )
+    reworded = ArticleContent(
+        body=("One analyst said the delay was expected by analysts.",)
+    )
+    assert "numbers" not in diff_contents(pronoun, reworded).kinds

@@ -53,7 +53,7 @@ def test_same_content_is_one_version_and_an_edit_is_one_more(sqlite_db, make_ite
         assert changes[0].kind == "new"
         edit = changes[1]
         assert edit.is_alerted and "two destroyers" in edit.report["unified"]
-        assert edit.kinds == ["paragraphs_edited"]
+        assert edit.kinds == ["numbers", "paragraphs_edited"]  # "a destroyer" -> "two"
         deliveries = list(session.scalars(select(Delivery)))
         # the first version raises no alert by default; the edit one, to the one channel
         assert [(d.change_id, d.channel, d.status) for d in deliveries] == [
