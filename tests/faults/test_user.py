@@ -96,3 +96,19 @@ def test_a_source_whose_feed_is_empty_says_so_and_succeeds(tmp_path: Path) -> No
     ]
     assert "0 new articles" in result.stdout
     assert article_count(db) == 0
+
+
+def test_a_bad_cron_expression_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """The message itself: tests/scheduler/test_schedule_config.py::
+    test_bad_cron_expression_names_file_key_and_example."""
+    config = tmp_path / "defwatch.toml"
+    config.write_text(
+        '[[sources]]\nname = "desk"\nfeeds = ["https://desk.example/feed.xml"]\n'
+        'schedule = "*/30 * * *"\n',
+        "utf-8",
+    )
+    code, lines = _run("--config", str(config), "info")
+    assert code == EXIT_CONFIG
+    assert (
+        len(lines) == 1 and "sources[0].schedule: invalid cron expression" in lines[0]
+    )
