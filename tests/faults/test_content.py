@@ -21,7 +21,7 @@ from monitor.db import ensure_schema, make_engine, session_factory
 from monitor.ingest import AlertRules, Recorder
 from monitor.runs import start_run
 from tests.e2e import defwatch
-from tests.faults.conftest import FAST, change_kinds, stored_versions
+from tests.faults.conftest import FAST, change_kinds, issues, stored_versions
 from tests.faults.site import WORDS, Answer, FaultSite, article_html, serve
 
 # Accented words in every Western charset, and cp1252-only punctuation.
@@ -126,19 +126,28 @@ def test_wrong_or_missing_charsets_never_store_mojibake(
 @pytest.mark.parametrize(
     ("path", "says"),
     [
-        ("/news/binary", ""),
+        ("/news/binary", "binary data"),
         ("/news/consent-wall", ""),
-        ("/news/empty", ""),
-        ("/news/twenty-mb", "too large"),
+        ("/news/empty", "empty page"),
     ],
 )
-def test_pages_that_are_not_articles_get_no_version_and_one_line(
+def test_pages_that_are_not_articles_are_held_with_no_version(
     crawl: Crawl, path: str, says: str
 ) -> None:
-    assert stored_versions(crawl.db, crawl.site.url(path)) == []
-    lines = crawl.lines_for(path)
-    assert len(lines) == 1 and says in lines[0], crawl.result.stderr
-    assert lines[0].startswith(("warning: ", "error: "))
+    url = crawl.site.url(path)
+    assert stored_versions(crawl.db, url) == []
+    held = [m for severity, u, m in issues(crawl.db) if u == url]
+    assert len(held) == 1 and says in held[0], issues(crawl.db)
+    assert not crawl.lines_for(path)  # held pages are listed with -v / defwatch status
+
+
+@pytest.mark.slow
+def test_a_20_mb_page_is_refused_in_one_line(crawl: Crawl) -> None:
+    url = crawl.site.url("/news/twenty-mb")
+    assert stored_versions(crawl.db, url) == []
+    lines = crawl.lines_for("/news/twenty-mb")
+    assert len(lines) == 1 and lines[0].startswith("error: "), crawl.result.stderr
+    assert "body too large (21000012 bytes, limit 10485760)" in lines[0]
 
 
 @pytest.mark.slow

@@ -154,7 +154,7 @@ def test_each_fault_is_one_clear_error_line(crawl: Crawl, key: str, says: str) -
 
 def test_some_pages_failed_exits_3_and_the_good_pages_are_stored(crawl: Crawl) -> None:
     assert crawl.result.returncode == 3, crawl.result.stderr
-    assert "3 new articles" in crawl.result.stdout  # the two good ones, the partner's
+    assert "3 new articles" in crawl.result.stderr  # the two good ones, the partner's
     for path, title in (
         ("/news/good-one", "Frigate programme delayed"),
         ("/news/good-two", "Destroyer refit finished"),
