@@ -15,6 +15,8 @@ NOISY = (
     "httpx",
     "httpcore",
     "py.warnings",
+    "apscheduler",
+    "alembic",
 )
 
 

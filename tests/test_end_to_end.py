@@ -52,16 +52,16 @@ def test_recrawl_stores_nothing_and_an_edit_gives_one_version_and_one_alert(
 ):
     root, base = site
     config = str(_config(tmp_path, base))
-    first = defwatch("--config", config, "crawl", *FAST)
+    first = defwatch("-v", "--config", config, "crawl", *FAST)
     assert first.returncode == 0, first.stderr
     assert "4 new articles" in first.stdout
 
-    again = defwatch("--config", config, "crawl", *FAST)
+    again = defwatch("-v", "--config", config, "crawl", *FAST)
     assert again.returncode == 0, again.stderr
     assert "0 new versions" in again.stdout and "[defwatch]" not in again.stdout
 
     write_site(root, edited_articles(load_articles()), base)
-    edited = defwatch("--config", config, "crawl", *FAST)
+    edited = defwatch("-v", "--config", config, "crawl", *FAST)
     assert edited.returncode == 0, edited.stderr
     # a reworded paragraph and a changed headline; the rotated ad and bumped counter are not edits
     assert "2 new versions" in edited.stdout
@@ -99,7 +99,7 @@ def test_recrawl_stores_nothing_and_an_edit_gives_one_version_and_one_alert(
     assert "+The Shandong, accompanied by three" in diff.stdout
 
     # the alerts were delivered once: a further crawl sends nothing again
-    quiet = defwatch("--config", config, "crawl", *FAST)
+    quiet = defwatch("-v", "--config", config, "crawl", *FAST)
     assert "[defwatch]" not in quiet.stdout
 
 
@@ -145,13 +145,15 @@ def test_broken_pages_are_errors_of_the_run_and_the_rest_goes_on(tmp_path):
         base = f"http://127.0.0.1:{server.server_address[1]}"
         urls = [f"{base}/{name}" for name in ("ok", "broken", "missing", "pdf", "slow")]
         db = f"sqlite:///{tmp_path / 's.sqlite3'}"
-        args = ["--db", db, "crawl", *FAST]
+        args = ["-v", "--db", db, "crawl", *FAST]
         for url in urls:
             args += ["--url", url]
         result = defwatch(*args)
         server.shutdown()
     assert result.returncode == 3, result.stderr  # some pages failed
-    assert "2 new articles" in result.stdout
+    assert (
+        "2 new articles" in result.stderr
+    )  # with failed pages the summary goes to stderr
     lines = result.stderr.splitlines()
     assert any(f"{base}/missing" in line and "404" in line for line in lines)
     assert any(f"{base}/pdf" in line and "pdf" in line.lower() for line in lines)
