@@ -50,6 +50,7 @@ def postgres_admin_engine(url: str = POSTGRES_ADMIN_URL) -> Engine:
     engine = create_engine(
         url,
         isolation_level="AUTOCOMMIT",
+        pool_pre_ping=True,  # the server may restart while a test runs
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
     )
     try:

@@ -13,7 +13,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_import_contracts_are_kept():
-    lint = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
+    lint = shutil.which("lint-imports") or str(
+        Path(sys.executable).parent / "lint-imports"
+    )
     if not Path(lint).exists():
         pytest.skip("import-linter is not installed (pip install -e '.[test]')")
     result = subprocess.run(

@@ -25,6 +25,9 @@ _BIO_VERBS = (
 )
 PROSE_EDGE_CHARS = 80
 EDGE_JUNK_CHARS = 60
+SENTENCE_MIN_WORDS = (
+    6  # a line ending like a sentence with this many words is a sentence
+)
 TAIL_LINK_DENSITY = 0.3
 _SENTENCE_END = frozenset(".!?…:;\"'”’»)")
 # a "Related stories" line ends the article in its second half when no long paragraphs follow,
@@ -182,4 +185,11 @@ def _link_item(block: Block) -> bool:
 
 
 def _edge_junk(block: Block) -> bool:
-    return len(block.text) < EDGE_JUNK_CHARS and block.kind == "p"
+    """Short and not a sentence: a short closing sentence of the article is content (an edit
+    there must be seen), a label, dateline or byline is not."""
+    text = block.text
+    return (
+        len(text) < EDGE_JUNK_CHARS
+        and block.kind == "p"
+        and not (text[-1] in _SENTENCE_END and len(text.split()) >= SENTENCE_MIN_WORDS)
+    )

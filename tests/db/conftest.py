@@ -10,7 +10,8 @@ import pytest
 
 from tests.services import fresh_postgres_database, redis_url
 
-BACKENDS = ("sqlite", "postgresql")
+# the PostgreSQL half is marked "services": `-m "not services"` runs the SQLite half only
+BACKENDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.services))
 
 
 @pytest.fixture(params=BACKENDS)

@@ -17,6 +17,7 @@ from monitor.models import Article, ArticleUrl, Change, Delivery, Paragraph, Ver
 from monitor.runs import start_run
 from tests.db.db_articles import RULES, article_item, gone_item, paragraphs_about
 
+pytestmark = pytest.mark.services  # real PostgreSQL
 WORKERS = 8
 URL = "http://127.0.0.1:9/2024/05/12/navy-frigate-trials.html"
 JOIN_DEADLINE_S = 60

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,33 +18,44 @@ from tests.services import fresh_postgres_database
 ARTICLES = 500
 
 
-def stored(db_url: str) -> dict[str, object]:
+@dataclass(frozen=True)
+class Stored:
     """What a crawl left in the store, independent of ids and timings."""
+
+    articles: int
+    versions: set[tuple[str, int, str]]  # (canonical URL, number, content hash)
+    change_keys: list[str]
+    deliveries: list[tuple[int, str]]  # (change id, channel)
+    pages_per_worker: list[int]
+
+
+def stored(db_url: str) -> Stored:
     engine = make_engine(db_url)
     try:
         with session_scope(session_factory(engine)) as session:
-            versions = set(
-                session.execute(
-                    select(
-                        Article.canonical_url, Version.number, Version.content_hash
-                    ).join(Version, Version.article_id == Article.id)
-                ).tuples()
+            return Stored(
+                articles=session.scalar(select(func.count()).select_from(Article)) or 0,
+                versions={
+                    (url, number, digest)
+                    for url, number, digest in session.execute(
+                        select(
+                            Article.canonical_url, Version.number, Version.content_hash
+                        ).join(Version, Version.article_id == Article.id)
+                    )
+                },
+                change_keys=list(session.scalars(select(Change.event_key))),
+                deliveries=[
+                    (change, channel)
+                    for change, channel in session.execute(
+                        select(Delivery.change_id, Delivery.channel)
+                    )
+                ],
+                pages_per_worker=list(
+                    session.scalars(select(CrawlRun.pages).order_by(CrawlRun.id))
+                ),
             )
-            changes = list(session.scalars(select(Change.event_key)))
-            deliveries = list(
-                session.execute(select(Delivery.change_id, Delivery.channel)).tuples()
-            )
-            pages = list(session.scalars(select(CrawlRun.pages).order_by(CrawlRun.id)))
-            articles = session.scalar(select(func.count()).select_from(Article))
     finally:
         engine.dispose()
-    return {
-        "articles": articles,
-        "versions": versions,
-        "changes": changes,
-        "deliveries": deliveries,
-        "pages_per_worker": pages,
-    }
 
 
 @pytest.mark.slow
@@ -71,15 +83,12 @@ def test_two_workers_fetch_every_page_once_and_store_what_one_worker_stores(
         assert {path: n for path, n in hits.items() if n != 1} == {}, logs
         assert hits["/sitemap.xml"] == hits["/news/"] == 1
         # both workers crawled, and together they recorded each article once
-        pages_per_worker = two["pages_per_worker"]
-        assert isinstance(pages_per_worker, list)
-        assert len(pages_per_worker) == 2 and min(pages_per_worker) > 0
-        assert sum(pages_per_worker) == ARTICLES
-        assert two["articles"] == ARTICLES
-        changes, deliveries = two["changes"], two["deliveries"]
-        assert isinstance(changes, list) and isinstance(deliveries, list)
-        assert len(changes) == len(set(changes)) == ARTICLES
-        assert len(deliveries) == len(set(deliveries)) == ARTICLES
+        assert len(two.pages_per_worker) == 2 and min(two.pages_per_worker) > 0
+        assert sum(two.pages_per_worker) == ARTICLES
+        assert two.articles == len(two.versions) == ARTICLES
+        assert len(two.change_keys) == len(set(two.change_keys)) == ARTICLES
+        assert all(re.fullmatch(r"new:\d+", key) for key in two.change_keys)
+        assert len(two.deliveries) == len(set(two.deliveries)) == ARTICLES
 
         # one worker on the same site stores the same thing
         with fresh_postgres_database() as single_url:
@@ -88,7 +97,9 @@ def test_two_workers_fetch_every_page_once_and_store_what_one_worker_stores(
             single = run_workers(1, config, single_url, redis_url, single_prefix)
             assert single.returncodes == (0,), single.failures()
             one = stored(single_url)
-    assert one["versions"] == two["versions"]
-    assert one["articles"] == two["articles"]
-    assert len(one["changes"]) == len(changes)  # type: ignore[arg-type]
-    assert all(re.fullmatch(r"new:\d+", key) for key in changes)
+    assert one.versions == two.versions
+    assert (one.articles, len(one.change_keys), len(one.deliveries)) == (
+        two.articles,
+        len(two.change_keys),
+        len(two.deliveries),
+    )

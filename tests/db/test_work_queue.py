@@ -41,6 +41,7 @@ def test_a_message_survives_its_trip_through_redis_and_bad_ones_are_named() -> N
             WorkMessage.from_json(bad)
 
 
+@pytest.mark.services
 def test_a_new_round_resets_the_duplicate_filters_but_a_running_one_keeps_them(
     redis_prefix: tuple[str, str],
 ) -> None:
