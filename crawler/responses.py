@@ -37,7 +37,9 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
 from crawler.canonical import choose_canonical, declared_canonical
 from crawler.cleaning import CleanArticle, clean_html
+from crawler.cleaning.decode import decode_html
 from crawler.items import ArticleItem, PageEventItem
+from crawler.redirects import RedirectRefused
 from crawler.relevance import RelevanceLexicon, score_relevance
 from crawler.urls import strip_tracking, url_key
 
@@ -51,6 +53,16 @@ GONE_STATUSES = frozenset({404, 410})
 # download max size (100) ..."; read to give a short message instead of a request repr.
 _MAXSIZE_MESSAGE = re.compile(
     r"(\d+) bytes which is larger than download max size \((\d+)\)"
+)
+# Scrapy's message when a compressed body unpacks past DOWNLOAD_MAXSIZE (a gzip bomb).
+_DECOMPRESSED_MESSAGE = re.compile(
+    r"exceeded DOWNLOAD_MAXSIZE \((\d+) B\) during decompression"
+)
+# pyOpenSSL's reason inside a failed download: [('SSL routines', '', 'wrong version number')].
+_TLS_REASON = re.compile(r"SSL routines', '[^']*', '([^']+)'")
+# charset=... in a Content-Type header
+_HEADER_CHARSET = re.compile(
+    r"charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)", re.IGNORECASE
 )
 # Content types whose body is an HTML page the cleaner can read.
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -167,28 +179,38 @@ def page_canonical(response: Any) -> str | None:
     return declared_canonical(response.text, response.url)
 
 
-def _clean(response: Any) -> CleanArticle:
-    html: str | bytes = (
-        response.text if isinstance(response, TextResponse) else response.body
-    )
-    if isinstance(html, str) and html.lstrip().startswith("<?xml"):
-        html = response.body  # lxml refuses str input with an encoding declaration
+def _clean(response: Any) -> tuple[CleanArticle, str]:
+    """The cleaned article and the charset its text was read with.
+
+    The cleaner gets the bytes, not Scrapy's text: Scrapy trusts the declared charset (a
+    windows-1252 page declared UTF-8 becomes "Fr\ufffdgate", a UTF-8 page declared latin-1
+    "FrÃ©gate"); crawler.cleaning.decode checks the bytes first.
+    """
+    body = response.body
+    charset = _charset(response)
+    _, encoding = decode_html(body, charset)
     try:
-        return clean_html(html, response.url)
+        return clean_html(body, response.url, encoding=charset), encoding
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the crawl
         logger.warning("Cleaner failed on %s: %r", response.url, exc)
-        return CleanArticle(failure=f"cleaner error: {type(exc).__name__}: {exc}")
+        failure = f"cleaner error: {type(exc).__name__}: {exc}"
+        return CleanArticle(failure=failure), encoding
+
+
+def _charset(response: Any) -> str | None:
+    """The charset parameter of the Content-Type header, if any."""
+    found = _HEADER_CHARSET.search(_header(response, "Content-Type") or "")
+    return found.group(1) if found else None
 
 
 def article_item(
     response: Any, fetch: FetchContext, lexicon: RelevanceLexicon
 ) -> ArticleItem:
     """Clean, score and package a page that returned new content."""
-    article = _clean(response)
+    article, encoding = _clean(response)
     url = strip_tracking(response.url)
     declared = page_canonical(response) or article.canonical_url
     relevance = score_relevance(article, lexicon)
-    encoding = response.encoding if isinstance(response, TextResponse) else ""
     return ArticleItem(
         source=fetch.source,
         url=url,
@@ -198,7 +220,7 @@ def article_item(
         fetched_at=_now(),
         raw_html=response.body,
         raw_html_hash=body_hash(response.body),
-        encoding=encoding or "",
+        encoding=encoding,
         etag=_header(response, "ETag"),
         last_modified=_header(response, "Last-Modified"),
         article=article,
@@ -225,8 +247,27 @@ def describe_failure(exc: BaseException, url: str, timeout: float | None) -> str
         return f"connection dropped mid-response from {url}"
     if isinstance(exc, HttpError):
         return f"HTTP {exc.response.status} from {url}"
+    if isinstance(exc, RedirectRefused):
+        return str(exc)
     if isinstance(exc, IgnoreRequest):
-        return f"not fetched ({_one_line(exc) or 'request ignored'}): {url}"
+        return _ignored_message(exc, url)
+    return _other_message(exc, url)
+
+
+def _ignored_message(exc: BaseException, url: str) -> str:
+    found = _DECOMPRESSED_MESSAGE.search(str(exc))
+    if found:
+        return (
+            f"body too large once decompressed (limit {found.group(1)} bytes) at {url}"
+        )
+    return f"not fetched ({_one_line(exc) or 'request ignored'}): {url}"
+
+
+def _other_message(exc: BaseException, url: str) -> str:
+    tls = _TLS_REASON.search(str(exc))
+    if tls or "SSL" in type(exc).__name__:
+        reason = tls.group(1) if tls else _one_line(exc)
+        return f"TLS handshake failed ({reason}) fetching {url}"
     return f"{type(exc).__name__} fetching {url}: {_one_line(exc)}"
 
 

@@ -20,16 +20,18 @@ from multiprocessing.process import BaseProcess
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.sources import KnownPage, SourceSpec
 from monitor.config import AppConfig
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
-from monitor.errors import CrawlFailedError
+from monitor.errors import CrawlFailedError, StorageError
 from monitor.ingest import AlertRules
 from monitor.logs import configure_logging
 from monitor.models import Article, ArticleUrl, Change, CrawlIssue, CrawlRun, Source
 from monitor.outbox import configured_channels
+from monitor.pipeline import STORAGE_ERROR_STAT
 from monitor.runs import close_run, start_run
 
 logger = logging.getLogger(__name__)
@@ -213,11 +215,48 @@ def run_crawl(
         logging.disable(disabled)
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)
-    process.crawl(
-        NewsSpider, sources=specs, known=known, recheck=recheck, lexicon=lexicon
-    )
+    _quiet_page_failures(logging.getLogger().getEffectiveLevel())
+    crawler = process.create_crawler(NewsSpider)
+    process.crawl(crawler, sources=specs, known=known, recheck=recheck, lexicon=lexicon)
     process.start()
+    storage_error = crawler.stats.get_value(STORAGE_ERROR_STAT)
+    if storage_error:
+        _mark_failed(factory, run_id)
+        raise StorageError(str(storage_error))
     return summarise_run(factory, run_id)
+
+
+def _mark_failed(factory: sessionmaker[Session], run_id: int) -> None:
+    """Best effort: the store that refused the pages may refuse this too."""
+    try:
+        close_run(factory, run_id, status="failed")
+    except OperationalError as exc:
+        logger.debug("run %s not marked failed: %s", run_id, exc.orig)
+
+
+# Loggers that repeat, per failed page, what the run summary prints from the store (one line a
+# page): Scrapy's retry give-up, robots.txt download tracebacks, size and data-loss warnings, and the
+# spider's own "Fetch failed" line. Shown with -v; silenced otherwise.
+_PER_PAGE_LOGGERS = (
+    "scrapy.downloadermiddlewares.retry",
+    "scrapy.downloadermiddlewares.robotstxt",
+    "scrapy.downloadermiddlewares.httpcompression",
+    "scrapy.core.downloader.handlers.http11",
+)
+
+
+def _not_a_page_failure(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith("Fetch failed")
+
+
+def _quiet_page_failures(level: int) -> None:
+    """Unless -v: one line per failed page, from the run summary (see _PER_PAGE_LOGGERS)."""
+    if level > logging.INFO:
+        for name in _PER_PAGE_LOGGERS:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        spider_log = logging.getLogger("crawler.spiders.news")
+        if _not_a_page_failure not in spider_log.filters:
+            spider_log.addFilter(_not_a_page_failure)
 
 
 def summarise_run(factory: sessionmaker[Session], run_id: int) -> CrawlSummary:

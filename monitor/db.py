@@ -19,6 +19,8 @@ from monitor.search import ensure_search_index
 
 logger = logging.getLogger(__name__)
 
+# How long a SQLite write waits for another writer before "database is locked"; a database URL can
+# set its own: sqlite:///store.sqlite3?timeout=5 (seconds, as the sqlite3 module's timeout).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -27,10 +29,10 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def _set_sqlite_pragmas(read_only: bool) -> Any:
+def _set_sqlite_pragmas(read_only: bool, busy_timeout_ms: int) -> Any:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         if read_only:
             cursor.execute("PRAGMA query_only=1")
@@ -42,6 +44,19 @@ def _set_sqlite_pragmas(read_only: bool) -> Any:
     return on_connect
 
 
+def _busy_timeout_ms(value: str | tuple[str, ...] | None, url: str) -> int:
+    """How long a write waits for another writer's lock: ``?timeout=SECONDS`` in the URL."""
+    if value is None:
+        return SQLITE_BUSY_TIMEOUT_MS
+    try:
+        seconds = float(value if isinstance(value, str) else value[-1])
+    except ValueError:
+        raise StorageError(
+            f"invalid database URL {url!r}: timeout must be a number of seconds"
+        ) from None
+    return max(0, int(seconds * 1000))
+
+
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
     try:
@@ -51,11 +66,14 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not read_only:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            # literally: SQLite opens the path as written, so "~" is not expanded here either
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        busy_ms = _busy_timeout_ms(parsed.query.get("timeout"), url)
         engine = create_engine(
-            parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            parsed.difference_update_query(["timeout"]),
+            connect_args={"timeout": busy_ms / 1000},
         )
-        event.listen(engine, "connect", _set_sqlite_pragmas(read_only))
+        event.listen(engine, "connect", _set_sqlite_pragmas(read_only, busy_ms))
         return engine
     if parsed.get_backend_name() == "postgresql":
         # timestamps come back in UTC whatever the server's TimeZone is (as SQLite stores them)

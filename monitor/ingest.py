@@ -6,7 +6,8 @@ Each item is recorded in one transaction, so a crash leaves either all of a fetc
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal, cast
@@ -100,10 +101,22 @@ class Recorder:
         self._run_id = run_id
         self._source_ids: dict[str, int] = {}
 
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        """One transaction; a failed one also forgets the source ids cached meanwhile (a source
+        row inserted in it was rolled back, and every later article of the source would fail
+        on its foreign key)."""
+        try:
+            with session_scope(self._factory) as session:
+                yield session
+        except BaseException:
+            self._source_ids.clear()
+            raise
+
     def record_many(self, items: Sequence[PageEventItem]) -> list[Outcome]:
         """Record several page events in one transaction (the cheap path for unchanged pages)."""
         try:
-            with session_scope(self._factory) as session:
+            with self._transaction() as session:
                 return [self._record_event(session, item) for item in items]
         except IntegrityError:
             return [self.record(item) for item in items]
@@ -116,21 +129,27 @@ class Recorder:
         it is aborted anyway) and recorded again from scratch, now reading the winner's committed
         state: the same content is then "unchanged", different content becomes the next version.
         """
+        lost: OperationalError | None = None
         for attempt in range(RACE_RETRIES + 1):
             try:
-                with session_scope(self._factory) as session:
+                with self._transaction() as session:
                     if isinstance(item, ArticleItem):
                         return self._record_article(session, item)
                     return self._record_event(session, item)
             except (IntegrityError, OperationalError) as exc:
                 if not lost_write_race(exc):
                     raise
+                lost = exc if isinstance(exc, OperationalError) else None
                 logger.info(
                     "another writer recorded url=%s first (attempt %d): %s",
                     item.url,
                     attempt + 1,
                     type(exc.orig).__name__,
                 )
+        if lost is not None:
+            # still locked or deadlocked: not a race another writer won (that page would be
+            # stored), but a store we cannot write; the caller stops the crawl and reports it
+            raise lost
         logger.warning(
             "gave up recording url=%s after %d lost write races; the next fetch records it",
             item.url,
@@ -416,6 +435,12 @@ class Recorder:
                 article.status = "removed"
                 self._event(session, article, "removed", item.message, item.fetched_at)
             return "removed"
+        # back with the same bytes as before it vanished
+        if article.status == "removed":
+            self._event(
+                session, article, "restored", "article is back online", item.fetched_at
+            )
+            article.status = "active"
         if item.etag or item.last_modified:
             article.etag, article.last_modified = item.etag, item.last_modified
         return "unchanged"

@@ -84,6 +84,9 @@ def _parse(text: str) -> Any:
         raise _NotHtml(f"unparseable page: {exc}") from exc
     if doc is None or not isinstance(doc.tag, str):
         raise _NotHtml("no HTML elements in the page")
+    if any("Excessive depth" in error.message for error in parser.error_log):
+        # libxml2 drops everything nested deeper than its limit: held, not stored half
+        raise _NotHtml("markup nested too deep to read whole (over 2048 levels)")
     return doc
 
 

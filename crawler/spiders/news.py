@@ -255,6 +255,11 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
         rules = self._rules[source]
         return [c for c in found if rules.follows(c.url, listed=listed)]
 
+    def in_source_domains(self, source: str, url: str) -> bool:
+        """True when ``url`` is inside the allowed domains of ``source`` (crawler.redirects asks)."""
+        rules = self._rules.get(source)
+        return rules is not None and rules.in_domain(url)
+
     def _log_found(self, kind: str, url: str, found: Sequence[Candidate]) -> None:
         if not found:
             logger.warning("No links found in %s %s", kind, url)

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from monitor.cli import (
     alerts_cmd,
@@ -72,14 +73,33 @@ class _Group(click.Group):
             click.echo(f"defwatch: {exc}", err=True)
             ctx.exit(EXIT_LOCKED)
         except ConfigError as exc:
-            click.echo(f"defwatch: config error: {exc}", err=True)
+            click.echo(f"defwatch: config error: {_one_line(exc)}", err=True)
             ctx.exit(EXIT_CONFIG)
         except MonitorError as exc:
-            click.echo(f"defwatch: {exc}", err=True)
+            click.echo(f"defwatch: {_one_line(exc)}", err=True)
+            ctx.exit(EXIT_ERROR)
+        except OperationalError as exc:  # the database went away, is locked or full
+            click.echo(f"defwatch: {database_problem(exc)}", err=True)
             ctx.exit(EXIT_ERROR)
         except BrokenPipeError:
             ctx.exit(EXIT_OK)
         return None
+
+
+def _one_line(exc: BaseException) -> str:
+    """An error's message on one line (a driver's message can span several)."""
+    return " ".join(str(exc).split())
+
+
+def database_problem(exc: OperationalError) -> str:
+    """One line for a database failure, with what to do about a lock held too long."""
+    reason = " ".join(str(exc.orig).split())
+    if "locked" in reason:
+        return (
+            f"database error: {reason} (another program holds a write lock; the wait is "
+            "set by ?timeout=SECONDS in a SQLite URL)"
+        )
+    return f"database error: {reason}"
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
