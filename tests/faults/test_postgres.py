@@ -1,26 +1,29 @@
 """PostgreSQL restarted in the middle of a crawl: the run goes on or fails in one line, and the next
 run stores every page (pool_pre_ping replaces the dead connections).
 
-Needs the db branch's services helper and a PostgreSQL cluster 15/main on 127.0.0.1 that this
-machine's root can restart (pg_ctlcluster); skips otherwise, or fails when
-DEFWATCH_REQUIRE_SERVICES is set (tests/services.py's rule). The restart briefly disconnects every
-other user of that server.
+The test starts a private PostgreSQL server (initdb + pg_ctl on a free port, as the postgres user
+when run as root) and restarts that one, so nothing else using the machine's server is disturbed.
+It skips when PostgreSQL's server programs are not installed, or fails when
+DEFWATCH_REQUIRE_SERVICES is set (tests/services.py's rule).
 """
 
 from __future__ import annotations
 
+import glob
+import os
 import shutil
+import socket
 import subprocess
+import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from tests.e2e import defwatch
@@ -37,7 +40,6 @@ services = pytest.importorskip(
     reason="the db branch's services helper (tests/services.py) is absent",
 )
 pytestmark = pytest.mark.slow
-CLUSTER = ("15", "main")
 
 
 def _wait_until_up(url: str, seconds: float = 60) -> None:
@@ -57,29 +59,100 @@ def _wait_until_up(url: str, seconds: float = 60) -> None:
         engine.dispose()
 
 
+def _server_program(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class _PrivateServer:
+    url: str
+    pg_ctl: str
+    data: Path
+    as_user: list[str]
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*self.as_user, self.pg_ctl, "-D", str(self.data), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+
+    def restart(self) -> subprocess.CompletedProcess[str]:
+        # the server must log to its file, never to our pipe (or run() would wait on it forever)
+        return self.run(
+            "restart", "-m", "fast", "-w", "-l", str(self.data.parent / "log")
+        )
+
+
 @contextmanager
-def _database() -> Iterator[str]:
-    """A new database, dropped afterwards through a fresh connection (the restart killed the
-    pooled ones; tests.services.fresh_postgres_database would reuse a dead one)."""
-    admin = services.postgres_admin_engine()
-    name = f"defwatch_faults_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+def _private_postgres() -> Iterator[_PrivateServer]:
+    """A throwaway PostgreSQL server on 127.0.0.1 at a free port, stopped and removed after."""
+    initdb, pg_ctl = _server_program("initdb"), _server_program("pg_ctl")
+    if initdb is None or pg_ctl is None:
+        services.service_missing("PostgreSQL", "initdb/pg_ctl not installed")
+    assert initdb is not None and pg_ctl is not None
+    folder = Path(tempfile.mkdtemp(prefix="defwatch-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        shutil.chown(folder, "postgres", "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    data, port = folder / "data", _free_port()
     try:
-        url = make_url(services.POSTGRES_ADMIN_URL).set(database=name)
-        yield url.render_as_string(hide_password=False)
+        init = subprocess.run(
+            [
+                *as_user,
+                initdb,
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-sync",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        if init.returncode != 0:
+            services.service_missing(
+                "PostgreSQL", f"initdb failed: {init.stderr[-300:]}"
+            )
+        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        server = _PrivateServer(
+            f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres",
+            pg_ctl,
+            data,
+            as_user,
+        )
+        started = server.run("-o", options, "-l", str(folder / "log"), "-w", "start")
+        if started.returncode != 0:
+            services.service_missing(
+                "PostgreSQL", f"cannot start: {started.stderr[-300:]}"
+            )
+        try:
+            yield server
+        finally:
+            server.run("stop", "-m", "immediate")
     finally:
-        admin.dispose()
-        _wait_until_up(services.POSTGRES_ADMIN_URL)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_postgres_restarted_mid_crawl_loses_no_page(tmp_path: Path) -> None:
-    if shutil.which("pg_ctlcluster") is None:
-        services.service_missing("PostgreSQL", "pg_ctlcluster not installed")
-    with _database() as db, serve({}) as site:
+    with _private_postgres() as server, serve({}) as site:
+        db = server.url
         _publish(site, edition=1)
         urls_file = tmp_path / "urls.txt"
         urls_file.write_text(
@@ -89,12 +162,7 @@ def test_postgres_restarted_mid_crawl_loses_no_page(tmp_path: Path) -> None:
         deadline = time.monotonic() + 60
         while len(site.requests) < ARTICLES // 3 and time.monotonic() < deadline:
             threading.Event().wait(0.02)
-        restart = subprocess.run(
-            ["pg_ctlcluster", *CLUSTER, "restart", "-m", "fast"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        restart = server.restart()
         if restart.returncode != 0:
             crawl.kill()
             services.service_missing("PostgreSQL", f"cannot restart: {restart.stderr}")
