@@ -11,6 +11,7 @@ import click
 from sqlalchemy import func, select
 
 from monitor.cli.context import AppContext
+from monitor.cli.options import log_file_option, scrapy_settings_option
 from monitor.cli.output import echo_mapping, safe
 from monitor.config import CONFIG_FILENAME, load_config
 from monitor.crawl import CrawlRequest, CrawlSummary, run_crawl
@@ -134,19 +135,8 @@ def log_to_file(path: Path) -> None:
     is_flag=True,
     help="Only re-check known articles; skip feeds and listings.",
 )
-@click.option(
-    "-s",
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Scrapy setting override.",
-)
-@click.option(
-    "--log-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also append INFO logs with timestamps to this file.",
-)
+@scrapy_settings_option
+@log_file_option
 @click.pass_obj
 def crawl(
     app: AppContext,

@@ -18,6 +18,7 @@ from monitor.cli.crawl_cmd import (
     parse_override,
     print_summary,
 )
+from monitor.cli.options import scrapy_settings_option
 from monitor.crawl import CrawlRequest
 from monitor.distributed import DEFAULT_PREFIX, QueueKeys
 from monitor.errors import ConfigError, StorageError
@@ -129,14 +130,7 @@ def enqueue(
     metavar="SECONDS",
     help="Stop once the queue stayed empty this long (0: never stop).",
 )
-@click.option(
-    "-s",
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Scrapy setting override.",
-)
+@scrapy_settings_option
 @redis_option
 @queue_option
 @click.pass_obj

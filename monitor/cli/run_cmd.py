@@ -12,6 +12,7 @@ import click
 
 from monitor.cli.context import AppContext
 from monitor.cli.crawl_cmd import log_to_file, parse_override
+from monitor.cli.options import log_file_option, scrapy_settings_option
 from monitor.daemon import Daemon, sources_named
 from monitor.errors import ConfigError
 from monitor.lock import crawl_lock, lock_path
@@ -26,19 +27,8 @@ from monitor.notify import channel_factory
     metavar="NAME",
     help="Only schedule this source (repeatable; default: all).",
 )
-@click.option(
-    "-s",
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Scrapy setting override for every crawl.",
-)
-@click.option(
-    "--log-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also append INFO logs with timestamps to this file.",
-)
+@scrapy_settings_option
+@log_file_option
 @click.pass_obj
 def run(
     app: AppContext,
