@@ -18,43 +18,98 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Final
 
 import click
 from sqlalchemy.exc import OperationalError
 
-from monitor.cli import (
-    alerts_cmd,
-    clean_cmd,
-    crawl_cmd,
-    db_cmd,
-    demo_cmd,
-    distributed_cmd,
-    export_cmd,
-    history_cmd,
-    query_cmd,
-    run_cmd,
-    serve_cmd,
-    status_cmd,
-)
 from monitor.cli.context import AppContext, load_context
+from monitor.cli.lazy import LazyCommand, LazyGroup
 from monitor.errors import ConfigError, CrawlLockedError, MonitorError
 from monitor.logs import configure_logging
 
-COMMAND_MODULES = (
-    crawl_cmd,
-    history_cmd,
-    clean_cmd,
-    demo_cmd,
-    alerts_cmd,
-    db_cmd,
-    distributed_cmd,
-    query_cmd,
-    export_cmd,
-    serve_cmd,
-    run_cmd,
-    status_cmd,
-)
+# Every command: name -> where it lives and the summary `defwatch --help` lists (the first
+# paragraph of its docstring). Adding a command is one entry here; only the command run is imported.
+COMMANDS: Final[Mapping[str, LazyCommand]] = {
+    "alerts": LazyCommand(
+        "monitor.cli.alerts_cmd:alerts",
+        "Alert channels and the outbox of alerts still to deliver.",
+    ),
+    "articles": LazyCommand(
+        "monitor.cli.query_cmd:articles",
+        "The stored articles, most recently discovered first.",
+    ),
+    "changes": LazyCommand(
+        "monitor.cli.history_cmd:changes",
+        "Changes detected since a time: edits, removals, returns (new articles with --all).",
+    ),
+    "clean": LazyCommand(
+        "monitor.cli.clean_cmd:clean",
+        "Print the cleaned article of FILE, URL or - (standard input).",
+    ),
+    "crawl": LazyCommand(
+        "monitor.cli.crawl_cmd:crawl",
+        "Run one crawl pass, record new versions, then send the alerts they raised.",
+    ),
+    "db": LazyCommand(
+        "monitor.cli.db_cmd:db",
+        "The database schema: which revision a store is at, and upgrading it.",
+    ),
+    "demo": LazyCommand(
+        "monitor.cli.demo_cmd:demo",
+        "Crawl a bundled defence-news site on 127.0.0.1, edit it, crawl again: versions, diff, alert.",
+    ),
+    "diff": LazyCommand(
+        "monitor.cli.history_cmd:diff",
+        "Show what changed between two versions: the words, then a unified diff (~ = moved).",
+    ),
+    "enqueue": LazyCommand(
+        "monitor.cli.distributed_cmd:enqueue",
+        "Push one round of work (due re-checks, feeds, sitemaps, listings) for the workers.",
+    ),
+    "export": LazyCommand(
+        "monitor.cli.export_cmd:export",
+        "Every article, version (with its text) or change, as JSON lines or CSV.",
+    ),
+    "history": LazyCommand(
+        "monitor.cli.history_cmd:history",
+        "The versions of one article, oldest first (URL: any URL it was fetched from).",
+    ),
+    "info": LazyCommand(
+        "monitor.cli.crawl_cmd:info",
+        "Show the config file, the database and what it holds.",
+    ),
+    "init": LazyCommand(
+        "monitor.cli.crawl_cmd:init",
+        "Write a commented starter config (default ./defwatch.toml).",
+    ),
+    "run": LazyCommand(
+        "monitor.cli.run_cmd:run",
+        "Run the monitor until stopped: scheduled crawls, re-checks, alerts, health checks.",
+    ),
+    "search": LazyCommand(
+        "monitor.cli.query_cmd:search",
+        "Full-text search over every version (also text that later edits removed).",
+    ),
+    "serve": LazyCommand(
+        "monitor.cli.serve_cmd:serve",
+        "Serve the history as a read-only web page (changes, timelines, diffs, search, feeds).",
+    ),
+    "show": LazyCommand(
+        "monitor.cli.query_cmd:show",
+        "The title, standfirst and body of one version of an article.",
+    ),
+    "status": LazyCommand(
+        "monitor.cli.status_cmd:status",
+        "Show whether a crawl is running, each source's next run and health, recent runs, stuck alerts.",
+    ),
+    "worker": LazyCommand(
+        "monitor.cli.distributed_cmd:worker",
+        "Crawl from the shared queue into the store until the queue stays empty.",
+    ),
+}
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -63,7 +118,7 @@ EXIT_PARTIAL = 3
 EXIT_LOCKED = 4
 
 
-class _Group(click.Group):
+class _Group(LazyGroup):
     """The command group; turns our typed errors into one line on stderr and an exit code."""
 
     def invoke(self, ctx: click.Context) -> object:
@@ -102,7 +157,11 @@ def database_problem(exc: OperationalError) -> str:
     return f"database error: {reason}"
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_Group,
+    lazy_commands=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db", "db_url", metavar="URL", help="SQLAlchemy database URL (or DEFWATCH_DB)."
 )
@@ -130,10 +189,6 @@ def cli(
     )
     configure_logging(level)
     ctx.obj = load_context(db_url, config_path, dict(os.environ), Path.cwd())
-
-
-for _module in COMMAND_MODULES:
-    _module.register(cli)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -259,8 +259,3 @@ def test(app: AppContext, channel: str) -> None:
         )
         raise SystemExit(EXIT_ERROR) from None
     click.echo(f"ok: test alert sent through {channel} ({config.kind})")
-
-
-def register(group: click.Group) -> None:
-    """Add the ``alerts`` command group to the CLI."""
-    group.add_command(alerts)

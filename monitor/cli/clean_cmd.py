@@ -101,8 +101,3 @@ def clean(source: str, as_json: bool, jsonl: bool, as_text: bool) -> None:
         raise MonitorError(f"{source}: not an article: {article.failure}")
     parts = [article.title, *article.standfirst, "", article.text]
     click.echo(safe("\n".join(parts)))
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to the CLI."""
-    group.add_command(clean)

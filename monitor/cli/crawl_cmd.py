@@ -220,9 +220,3 @@ def info(app: AppContext) -> None:
             **counts,
         }
     )
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to the CLI."""
-    for command in (init, crawl, info):
-        group.add_command(command)

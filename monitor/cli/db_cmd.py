@@ -72,8 +72,3 @@ def current(app: AppContext) -> None:
 
 def _shown(app: AppContext) -> str:
     return make_engine(app.db_url).url.render_as_string(hide_password=True)
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to the CLI."""
-    group.add_command(db)

@@ -125,8 +125,3 @@ def demo(app: AppContext, keep: bool) -> None:
     click.echo(
         f"defwatch {flag} changes --since 1d\ndefwatch {flag} history <article URL> --json\ndefwatch {flag} diff <article URL>"
     )
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to the CLI."""
-    group.add_command(demo)

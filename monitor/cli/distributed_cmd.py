@@ -157,9 +157,3 @@ def worker(
     print_summary(summary, chatty_output())
     if summary.errors:
         raise SystemExit(EXIT_PARTIAL)
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to the CLI."""
-    for command in (enqueue, worker):
-        group.add_command(command)

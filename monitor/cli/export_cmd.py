@@ -89,8 +89,3 @@ def export(app: AppContext, what: str, fmt: str, output: str | None) -> None:
         count = write_rows(iter_all(session, what), what, fmt, out)
     if output:
         click.echo(f"wrote {count} {what} to {output}", err=True)
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to the CLI."""
-    group.add_command(export)

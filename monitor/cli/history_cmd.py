@@ -183,9 +183,3 @@ def changes(app: AppContext, since: str, as_json: bool, include_quiet: bool) -> 
             for r in rows
         ],
     )
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to the CLI."""
-    for command in (history, diff, changes):
-        group.add_command(command)

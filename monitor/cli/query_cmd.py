@@ -154,9 +154,3 @@ def search(app: AppContext, query: str, as_json: bool, limit: int, offset: int) 
 
 def _clip(text: str, width: int = 120) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to the CLI."""
-    for command in (articles, show, search):
-        group.add_command(command)

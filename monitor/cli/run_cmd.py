@@ -71,8 +71,3 @@ def run(
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to the CLI."""
-    group.add_command(run)

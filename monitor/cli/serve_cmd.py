@@ -32,8 +32,3 @@ def serve(app: AppContext, host: str, port: int) -> None:
         f"defwatch: serving {app.db_url} read-only on http://{host}:{port}/", err=True
     )
     uvicorn.run(app_for_url(app.db_url), host=host, port=port, log_level="warning")
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to the CLI."""
-    group.add_command(serve)

@@ -133,8 +133,3 @@ def status(app: AppContext, as_json: bool) -> None:
         echo_json(status_json(report))
     else:
         _echo_text(report)
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to the CLI."""
-    group.add_command(status)
