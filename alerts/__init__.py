@@ -9,7 +9,7 @@ from __future__ import annotations
 from alerts.channel import AlertChannel
 from alerts.errors import AlertConfigError, AlertDeliveryError, AlertError
 from alerts.message import ChangeAlert
-from alerts.registry import CHANNELS, build_channel, describe_channels
+from alerts.registry import CHANNELS, build_channel, channel_class, describe_channels
 
 __all__ = [
     "CHANNELS",
@@ -19,5 +19,6 @@ __all__ = [
     "AlertError",
     "ChangeAlert",
     "build_channel",
+    "channel_class",
     "describe_channels",
 ]

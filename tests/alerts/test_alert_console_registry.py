@@ -14,6 +14,7 @@ from alerts import (
     AlertConfigError,
     ChangeAlert,
     build_channel,
+    channel_class,
     describe_channels,
 )
 from alerts.console import ConsoleChannel
@@ -112,3 +113,8 @@ def test_retry_after_accepts_seconds_and_http_dates(
 ) -> None:
     now = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
     assert retry_after_seconds(header, now) == expected
+
+
+def test_each_kind_names_a_channel_class_of_that_kind() -> None:
+    for kind in CHANNELS:
+        assert channel_class(kind).kind == kind
