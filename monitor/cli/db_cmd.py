@@ -10,7 +10,7 @@ from monitor.cli.context import AppContext
 from monitor.cli.output import echo_mapping
 from monitor.db import ensure_schema, make_engine
 from monitor.errors import StorageError
-from monitor.migrations import MARKER_TABLE, current_revision, head_revision
+from monitor.migrations import HEAD_REVISION, MARKER_TABLE, current_revision
 
 
 @click.group()
@@ -49,7 +49,7 @@ def current(app: AppContext) -> None:
         raise StorageError(f"cannot open database {_shown(app)}: {exc.orig}") from exc
     finally:
         engine.dispose()
-    head = head_revision()
+    head = HEAD_REVISION
     if revision == head:
         state = "up to date"
     elif revision is None:

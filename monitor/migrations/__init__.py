@@ -2,6 +2,8 @@
 
 * ``upgrade_to_head(engine)`` brings any store to the current schema (``monitor.db.ensure_schema``
   calls it): an empty database gets every table, an older store gets the revisions it lacks.
+  A store already at ``HEAD_REVISION`` is recognised with one plain query: Alembic (in
+  ``monitor.migrations.runner``) is imported only when there is something to upgrade.
 * A store made before migrations existed (tables but no ``alembic_version``, made by
   ``create_all``) is stamped with the revision its tables match: head when they match the models,
   else the first revision; then it is upgraded.
@@ -9,7 +11,8 @@
 
       python -m monitor.migrations revision "add articles.language"
 
-  (autogenerate against a scratch SQLite database at head; read the file it writes before committing).
+  (autogenerate against a scratch SQLite database at head; read the file it writes before committing),
+  and set ``HEAD_REVISION`` below to its id (a test checks it is Alembic's head).
 
 The same revisions run on SQLite and PostgreSQL: they use batch operations (``render_as_batch``),
 which SQLite needs for ALTER and PostgreSQL runs as plain ALTER TABLE.
@@ -17,24 +20,17 @@ which SQLite needs for ALTER and PostgreSQL runs as plain ALTER TABLE.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
-from typing import Any
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
-
-from monitor.models import Base
-
-logger = logging.getLogger(__name__)
 
 SCRIPT_LOCATION = Path(__file__).resolve().parent
 VERSIONS = SCRIPT_LOCATION / "versions"
 FIRST_REVISION = "0001"
+# The newest revision in versions/ (tests/db checks it against Alembic's head; an upgrade refuses
+# to run when they differ): a store at this revision needs no migration and no Alembic import.
+HEAD_REVISION = "0003"
+VERSION_TABLE = "alembic_version"
 # A table every defwatch store has had since the first revision: its presence without an
 # alembic_version table means "made by create_all before migrations existed".
 MARKER_TABLE = "articles"
@@ -42,70 +38,30 @@ MARKER_TABLE = "articles"
 PG_MIGRATION_LOCK = 0x64657677  # "devw"
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
-    """An Alembic config pointing at this package, optionally bound to an open connection."""
-    config = Config()
-    config.set_main_option("script_location", str(SCRIPT_LOCATION))
-    config.set_main_option("path_separator", "os")
-    config.set_main_option("version_locations", str(VERSIONS))
-    if connection is not None:
-        config.attributes["connection"] = connection
-    return config
-
-
-def head_revision() -> str:
-    """The newest revision in this package."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    if head is None:
-        raise RuntimeError(f"no migration scripts in {VERSIONS}")
-    return head
-
-
 def current_revision(engine: Engine) -> str | None:
     """The revision a store is at (None: not a migrated store)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return stored_revision(connection)
+
+
+def stored_revision(connection: Connection) -> str | None:
+    """The revision in the store's alembic_version table, read without Alembic."""
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).all()
+    if len(rows) > 1:
+        raise RuntimeError(f"{VERSION_TABLE} holds {len(rows)} revisions; expected one")
+    return str(rows[0][0]) if rows else None
 
 
 def upgrade_to_head(engine: Engine) -> None:
-    """Run every missing revision, in one transaction (on PostgreSQL under an advisory lock)."""
-    head = head_revision()
-    if current_revision(engine) == head:
+    """Run every missing revision (nothing, and no Alembic import, when the store is at head)."""
+    if current_revision(engine) == HEAD_REVISION:
         return
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK}
-            )
-        context = MigrationContext.configure(connection)
-        current = context.get_current_revision()
-        if current == head:
-            return  # another process migrated while we waited for the lock
-        config = alembic_config(connection)
-        if current is None and inspect(connection).has_table(MARKER_TABLE):
-            base = FIRST_REVISION if schema_differences(connection) else head
-            logger.info("stamping a pre-migration store with revision %s", base)
-            command.stamp(config, base)
-        logger.info(
-            "upgrading %s from %s to %s",
-            engine.url.render_as_string(),
-            current or "empty",
-            head,
-        )
-        command.upgrade(config, "head")
+    # imported here: Alembic is needed only when there is something to upgrade
+    from monitor.migrations.runner import migrate_to_head
 
-
-def schema_differences(connection: Connection) -> list[Any]:
-    """What differs between a database's schema and the models (empty: they match)."""
-    context = MigrationContext.configure(
-        connection,
-        opts={
-            "compare_type": True,
-            "compare_server_default": False,
-            "include_name": is_migrated_object,
-        },
-    )
-    return list(compare_metadata(context, Base.metadata))
+    migrate_to_head(engine)
 
 
 def is_migrated_object(
@@ -113,9 +69,3 @@ def is_migrated_object(
 ) -> bool:
     """False for the full-text search objects, which monitor.search creates and keeps itself."""
     return not (name and "_fts" in name)
-
-
-def upgrade_to(engine: Engine, revision: str) -> None:
-    """Upgrade (or create) a store up to ``revision`` only: for tests of older stores."""
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), revision)

@@ -20,7 +20,8 @@ def main(argv: list[str]) -> int:
         sys.stderr.write(f"{exc}\n")
         return 1
     sys.stdout.write(
-        f"wrote {path}\nread it, run the tests (tests/db), then commit it\n"
+        f"wrote {path}\nread it, set HEAD_REVISION = {path.name.split('_')[0]!r} in "
+        "monitor/migrations/__init__.py, run the tests (tests/db), then commit it\n"
     )
     return 0
 

@@ -13,8 +13,9 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine
 
-from monitor.migrations import VERSIONS, alembic_config, upgrade_to_head
-from monitor.migrations import schema_differences as differences_on
+from monitor.migrations import VERSIONS, upgrade_to_head
+from monitor.migrations.runner import alembic_config
+from monitor.migrations.runner import schema_differences as differences_on
 
 logger = logging.getLogger(__name__)
 

@@ -16,13 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.cli import cli
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
 from monitor.ingest import Recorder
-from monitor.migrations import (
-    FIRST_REVISION,
-    current_revision,
-    head_revision,
-    upgrade_to,
-)
+from monitor.migrations import FIRST_REVISION, HEAD_REVISION, current_revision
 from monitor.migrations.authoring import schema_differences
+from monitor.migrations.runner import head_revision, upgrade_to
 from monitor.models import Base, Change, Delivery, Version
 from monitor.runs import start_run
 from monitor.store import content_of, find_article, versions_of
@@ -166,6 +162,13 @@ def test_the_migrations_at_head_match_the_models(engine: Engine) -> None:
     assert current_revision(engine) == head_revision()
     assert schema_differences(engine) == [], (
         "models.py changed without a migration: run python -m monitor.migrations revision 'what changed'"
+    )
+
+
+def test_head_revision_is_the_newest_migration_script() -> None:
+    """A store at HEAD_REVISION is taken as up to date without Alembic: it must never lag."""
+    assert head_revision() == HEAD_REVISION, (
+        f"set HEAD_REVISION = {head_revision()!r} in monitor/migrations/__init__.py"
     )
 
 

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
 from monitor.ingest import Recorder
-from monitor.migrations import current_revision, head_revision
+from monitor.migrations import current_revision
 from monitor.migrations.authoring import schema_differences
+from monitor.migrations.runner import head_revision
 from monitor.models import Article, Change, Delivery, Version
 from monitor.runs import start_run
 from monitor.store import content_of, find_article, versions_of
