@@ -1,8 +1,9 @@
 """Start-up cost: ``defwatch crawl`` under cron loads only what a crawl needs.
 
-A crawl of a store already at the newest schema, with nothing to deliver, must not import the
-alert channels (httpx, Jinja2, Apprise), Alembic, Rich, the web server, the scheduler or Redis: each
-costs start-up time on every cron run. Checked on the real command, in a fresh interpreter.
+A crawl of a store already at the newest schema, with email and Slack channels configured but
+nothing to deliver, must not import the alert channels (httpx, Jinja2, Apprise), Alembic, Rich,
+the web server, the scheduler or Redis: each costs start-up time on every cron run. Checked on the
+real command, in a fresh interpreter.
 """
 
 from __future__ import annotations
@@ -87,13 +88,29 @@ def site(tmp_path: Path) -> Iterator[str]:
         yield base
 
 
-def test_a_cron_crawl_of_a_store_at_head_loads_no_alert_web_or_migration_code(
+def test_a_cron_crawl_with_nothing_to_deliver_loads_no_channel_web_or_migration_code(
     tmp_path: Path, site: str
 ) -> None:
     config = tmp_path / "defwatch.toml"
     config.write_text(
-        f'[database]\nurl = "sqlite:///store.sqlite3"\n\n'
-        f'[[sources]]\nname = "desk"\nlisting_pages = ["{site}/"]\n',
+        f"""
+[database]
+url = "sqlite:///store.sqlite3"
+
+[[sources]]
+name = "desk"
+listing_pages = ["{site}/"]
+
+[[alerts.channels]]
+kind = "email"
+host = "127.0.0.1"
+from = "defwatch@example.org"
+to = ["desk@example.org"]
+
+[[alerts.channels]]
+kind = "slack"
+webhook_url_env = "DEFWATCH_TEST_SLACK_URL"
+""",
         "utf-8",
     )
     first, first_modules = imported_by(
