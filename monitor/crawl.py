@@ -24,6 +24,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.sources import KnownPage, SourceSpec
+from monitor.boilerplate import learned_by_source, relearn_after_run
 from monitor.config import AppConfig
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
 from monitor.errors import CrawlFailedError, StorageError
@@ -199,6 +200,7 @@ def run_crawl(
         recheck = (
             known_pages(session, names, due_before=now) if request.recheck_due else []
         )
+        specs = with_learned_lines(session, specs)
     if run_id is None:
         run_id = start_run(factory, scope=",".join(names) or "nothing")
     lexicon = RelevanceLexicon.default().extended(config.relevance_terms)
@@ -223,7 +225,31 @@ def run_crawl(
     if storage_error:
         _mark_failed(factory, run_id)
         raise StorageError(str(storage_error))
+    _relearn(factory, run_id)
     return summarise_run(factory, run_id)
+
+
+def with_learned_lines(
+    session: Session, specs: Sequence[SourceSpec]
+) -> list[SourceSpec]:
+    """The specs with each source's learned boilerplate lines, for the cleaner."""
+    learned = learned_by_source(session, [s.name for s in specs])
+    return [
+        replace(s, learned_boilerplate=learned[s.name]) if s.name in learned else s
+        for s in specs
+    ]
+
+
+def _relearn(factory: sessionmaker[Session], run_id: int) -> None:
+    """Relearn the boilerplate of the sources that stored new versions; a failure only logs."""
+    try:
+        relearn_after_run(factory, run_id)
+    except OperationalError as exc:
+        logger.warning(
+            "learned boilerplate not updated after run %s: %s (defwatch boilerplate learn)",
+            run_id,
+            exc.orig,
+        )
 
 
 def _mark_failed(factory: sessionmaker[Session], run_id: int) -> None:
