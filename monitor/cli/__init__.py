@@ -25,6 +25,7 @@ from sqlalchemy.exc import OperationalError
 
 from monitor.cli import (
     alerts_cmd,
+    boilerplate_cmd,
     clean_cmd,
     crawl_cmd,
     db_cmd,
@@ -54,6 +55,7 @@ COMMAND_MODULES = (
     serve_cmd,
     run_cmd,
     status_cmd,
+    boilerplate_cmd,
 )
 
 EXIT_OK = 0
