@@ -18,10 +18,11 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.cleaning import learn_boilerplate
+from crawler.cleaning.learn import MAX_LINE
 from crawler.cleaning.text import norm
 from monitor.db import session_scope
 from monitor.diffing import ArticleContent
@@ -62,9 +63,11 @@ class Relearned:
 def sample_bodies(
     session: Session, source_id: int, limit: int = SAMPLE_ARTICLES
 ) -> list[list[str]]:
-    """The body paragraphs of the latest version of a source's newest ``limit`` active articles.
+    """The short body paragraphs of the latest version of a source's newest ``limit`` active
+    articles, the only ones that can be learned (``crawler.cleaning.learn.MAX_LINE``).
 
-    Two queries: the sampled versions' paragraph ids, then those articles' paragraph texts.
+    Two queries: the sampled versions' paragraph ids, then those articles' short paragraphs (the
+    stored text is the cleaner's, already normalised: its length is the learned line's).
     """
     rows = session.execute(
         select(Article.id, Version.body_ids)
@@ -86,7 +89,8 @@ def sample_bodies(
     texts = dict(
         session.execute(
             select(Paragraph.id, Paragraph.text).where(
-                Paragraph.article_id.in_([article_id for article_id, _ in rows])
+                Paragraph.article_id.in_([article_id for article_id, _ in rows]),
+                func.length(Paragraph.text) <= MAX_LINE,
             )
         ).all()
     )
@@ -103,10 +107,8 @@ def relearn_source(
     min_share: float = MIN_SHARE,
 ) -> Relearned:
     """Learn the source's lines from its stored articles and replace what it had learned."""
-    docs = [
-        frozenset(line for line in map(norm, body) if line)
-        for body in sample_bodies(session, source.id, limit)
-    ]
+    # stored paragraphs are the cleaner's normalised lines: learned lines are found in them as is
+    docs = [frozenset(body) for body in sample_bodies(session, source.id, limit)]
     fresh = learn_boilerplate(
         (tuple(doc) for doc in docs), min_docs=min_docs, min_share=min_share
     )
