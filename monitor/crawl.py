@@ -225,7 +225,7 @@ def run_crawl(
     if storage_error:
         _mark_failed(factory, run_id)
         raise StorageError(str(storage_error))
-    _relearn(factory, run_id)
+    relearn_quietly(factory, run_id)
     return summarise_run(factory, run_id)
 
 
@@ -240,7 +240,7 @@ def with_learned_lines(
     ]
 
 
-def _relearn(factory: sessionmaker[Session], run_id: int) -> None:
+def relearn_quietly(factory: sessionmaker[Session], run_id: int) -> None:
     """Relearn the boilerplate of the sources that stored new versions; a failure only logs."""
     try:
         relearn_after_run(factory, run_id)

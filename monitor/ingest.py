@@ -284,8 +284,12 @@ class Recorder:
         if new_hash == previous.content_hash:
             self._metadata_change(session, article, previous, item)
             return "unchanged"
-        old = self._previous_content(session, previous, item, new_hash)
-        if fingerprint(old) == new_hash:
+        learned = self._learned_lines(session, item.source)
+        # a fetch cleaned before a line was learned (another worker's crawl) may still hold it
+        seen = without_lines(new, learned)
+        seen_hash = new_hash if seen is new else fingerprint(seen)
+        old = self._previous_content(session, previous, item.url, learned, seen_hash)
+        if fingerprint(old) == seen_hash:
             return "unchanged"  # only the cleaner (or what it learned) changed
         if _shrank(old, new) and article.held_failures + 1 < HOLD_LIMIT:
             article.held_failures += 1
@@ -348,12 +352,16 @@ class Recorder:
         )
 
     def _previous_content(
-        self, session: Session, previous: Version, item: ArticleItem, new_hash: str
+        self,
+        session: Session,
+        previous: Version,
+        url: str,
+        learned: frozenset[str],
+        new_hash: str,
     ) -> ArticleContent:
         """The previous version as the current cleaner reads it: without the source's learned
         boilerplate lines (monitor.boilerplate), re-cleaned after an upgrade or when dropping
         them alone does not explain the new fetch (it can move where the body's edges are)."""
-        learned = self._learned_lines(session, item.source)
         stored = content_of(session, previous)
         stripped = without_lines(stored, learned)
         if previous.cleaner_version == CLEANER_VERSION and (
@@ -361,7 +369,7 @@ class Recorder:
         ):
             return stripped
         recleaned = clean_html(
-            decompress(previous.raw_html_z), item.url, learned_boilerplate=learned
+            decompress(previous.raw_html_z), url, learned_boilerplate=learned
         )
         return stripped if recleaned.is_failure else content_from(recleaned)
 

@@ -19,9 +19,11 @@ from monitor.crawl import (
     CrawlRequest,
     CrawlSummary,
     known_pages,
+    relearn_quietly,
     scrapy_settings,
     select_sources,
     summarise_run,
+    with_learned_lines,
 )
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
 from monitor.distributed.queue import QueueKeys
@@ -100,6 +102,7 @@ def run_worker(
     specs = worker_specs(config)
     with session_scope(factory) as session:
         known = known_pages(session, [s.name for s in specs], due_before=None)
+        specs = with_learned_lines(session, specs)
     run_id = start_run(
         factory,
         scope=f"worker {socket.gethostname()}:{os.getpid()}",
@@ -119,4 +122,5 @@ def run_worker(
         idle_timeout_s=idle_timeout_s,
     )
     process.start()
+    relearn_quietly(factory, run_id)
     return summarise_run(factory, run_id)

@@ -190,3 +190,14 @@ def test_another_sources_pages_keep_the_line(factory):
     relearn(factory)
     assert learned_lines(factory) == {PROMO}
     assert learned_lines(factory, "other-desk") == set()
+
+
+def test_a_fetch_cleaned_before_the_line_was_learned_is_no_edit(factory):
+    # another worker's crawl started before the relearning: its cleaner still keeps the promo
+    record(factory, [page(n, [PROMO]) for n in range(1, 7)])
+    relearn(factory)
+    learned = frozenset({PROMO})
+    _, outcomes = record(factory, [page(2, [PROMO], learned=learned, edit=" (v2)")])
+    assert outcomes == ["new_version"]  # version 2 is stored without the promo
+    _, outcomes = record(factory, [page(2, [PROMO], edit=" (v2)")])
+    assert outcomes == ["unchanged"]
