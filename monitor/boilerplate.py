@@ -171,8 +171,15 @@ def relearn(
 
 
 def _relearn_one(factory: sessionmaker[Session], source_id: int) -> Relearned:
+    """Relearn one source under a lock of its row: two processes relearning it take turns.
+
+    ``FOR NO KEY UPDATE`` on PostgreSQL: a crawl inserting the source's articles meanwhile
+    (which takes a key-share lock on it) is not held up. SQLite lets one writer in anyway.
+    """
     with session_scope(factory) as session:
-        source = session.get_one(Source, source_id)
+        source = session.scalars(
+            select(Source).where(Source.id == source_id).with_for_update(key_share=True)
+        ).one()
         return relearn_source(session, source, datetime.now(UTC))
 
 

@@ -6,6 +6,7 @@ the cleaner drops them, and a fetch that differs from the stored version only by
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -201,3 +202,28 @@ def test_a_fetch_cleaned_before_the_line_was_learned_is_no_edit(factory):
     assert outcomes == ["new_version"]  # version 2 is stored without the promo
     _, outcomes = record(factory, [page(2, [PROMO], edit=" (v2)")])
     assert outcomes == ["unchanged"]
+
+
+@pytest.mark.services
+def test_two_processes_relearning_at_once_leave_one_set_of_lines(pg_url):
+    engine = make_engine(pg_url)
+    ensure_schema(engine)
+    factory = session_factory(engine)
+    record(factory, [page(n, [PROMO]) for n in range(1, 7)])
+    errors: list[BaseException] = []
+
+    def relearn_often() -> None:
+        try:
+            for _ in range(15):
+                relearn(factory)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=relearn_often) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    engine.dispose()
+    assert errors == []
+    assert learned_lines(factory) == {PROMO}
