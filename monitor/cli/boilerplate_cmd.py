@@ -58,7 +58,10 @@ def list_command(app: AppContext, source: str | None, as_json: bool) -> None:
 @click.pass_obj
 def learn_command(app: AppContext, sources: tuple[str, ...]) -> None:
     """Relearn now from the stored articles (a crawl relearns the sources it changed)."""
-    for result in relearn(app.sessions(), sources):
+    results = relearn(app.sessions(), sources)
+    if not results:
+        click.echo("no stored sources yet: crawl first (defwatch crawl)")
+    for result in results:
         click.echo(
             f"{safe(result.source)}: {len(result.lines)} lines learned from "
             f"{result.sampled} articles"

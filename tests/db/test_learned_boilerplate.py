@@ -6,12 +6,14 @@ the cleaner drops them, and a fetch that differs from the stored version only by
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +25,7 @@ from monitor.boilerplate import (
     relearn_after_run,
     sample_bodies,
 )
+from monitor.cli import cli
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
 from monitor.ingest import Recorder
 from monitor.models import Change, Source, Version
@@ -227,3 +230,25 @@ def test_two_processes_relearning_at_once_leave_one_set_of_lines(pg_url):
     engine.dispose()
     assert errors == []
     assert learned_lines(factory) == {PROMO}
+
+
+def test_the_commands_list_and_relearn_and_name_an_unknown_source(factory, db_url):
+    record(factory, [page(n, [PROMO]) for n in range(1, 7)])
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(cli, ["--db", db_url, "boilerplate", *args])
+
+    learned = run("learn")
+    assert learned.exit_code == 0, learned.output
+    assert learned.output.startswith(f"{SOURCE}: 1 lines learned from 6 articles\n")
+    assert f"6 of 6  {PROMO}" in learned.output
+    table = run("list", "--source", SOURCE)
+    assert table.exit_code == 0 and "6 of 6" in table.output and "Daily" in table.output
+    (row,) = json.loads(run("list", "--json").output)
+    assert set(row) == {"source", "line", "articles", "sampled", "learned_at"}
+    for args in (("list", "--source", "nowhere"), ("learn", "--source", "nowhere")):
+        unknown = run(*args)
+        assert (
+            unknown.exit_code == 1
+            and "no stored source named 'nowhere'" in unknown.output
+        )
