@@ -106,14 +106,15 @@ def relearn_source(
     min_docs: int = MIN_DOCS,
     min_share: float = MIN_SHARE,
 ) -> Relearned:
-    """Learn the source's lines from its stored articles and replace what it had learned."""
+    """Learn the source's lines from its stored articles and rewrite its rows: counts from this
+    sample; a line learned before keeps its first ``learned_at`` and stays (see above)."""
     # stored paragraphs are the cleaner's normalised lines: learned lines are found in them as is
     docs = [frozenset(body) for body in sample_bodies(session, source.id, limit)]
     fresh = learn_boilerplate(
         (tuple(doc) for doc in docs), min_docs=min_docs, min_share=min_share
     )
     kept = {
-        row.line: row.learned_at
+        row.line: _utc(row.learned_at)
         for row in session.scalars(
             select(LearnedLine).where(LearnedLine.source_id == source.id)
         )
@@ -124,7 +125,7 @@ def relearn_source(
             line=line,
             articles=sum(1 for doc in docs if line in doc),
             sampled=len(docs),
-            learned_at=now if line in fresh else kept[line],
+            learned_at=kept.get(line, now),
         )
         for line in sorted(fresh | kept.keys())
     )
@@ -242,10 +243,15 @@ def list_learned(session: Session, name: str | None = None) -> list[Learned]:
             line=row.line,
             articles=row.articles,
             sampled=row.sampled,
-            learned_at=row.learned_at,
+            learned_at=_utc(row.learned_at),
         )
         for source, row in session.execute(query)
     ]
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def without_lines(content: ArticleContent, learned: Iterable[str]) -> ArticleContent:

@@ -252,7 +252,8 @@ class LearnedLine(Base):
     """A line learned to repeat across a source's articles (a slogan, a promo, a trust banner).
 
     The cleaner drops it from that source's pages. ``articles`` of the ``sampled`` latest versions
-    had it when the source was last relearned; a source's rows are replaced at each relearning.
+    had it when the source was last relearned, which rewrites the source's rows; ``learned_at`` is
+    when the line was first learned (monitor.boilerplate).
     """
 
     __tablename__ = "learned_lines"

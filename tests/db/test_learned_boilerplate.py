@@ -131,13 +131,14 @@ def test_only_the_latest_version_of_an_article_counts(factory):
 
 def test_a_learned_line_is_kept_when_new_articles_no_longer_show_it(factory):
     record(factory, [page(n, [PROMO]) for n in range(1, 7)])
-    relearn(factory)
+    (first,) = relearn(factory)
     # the cleaner now drops it: newer articles are stored without it
     record(
         factory, [page(n, [PROMO], learned=frozenset({PROMO})) for n in range(7, 30)]
     )
     (result,) = relearn(factory)
     assert [(i.line, i.articles, i.sampled) for i in result.lines] == [(PROMO, 6, 29)]
+    assert result.lines[0].learned_at == first.lines[0].learned_at  # when first learned
 
 
 def test_a_run_that_stored_nothing_new_relearns_nothing(factory):
