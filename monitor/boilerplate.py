@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawler.cleaning import learn_boilerplate
 from crawler.cleaning.learn import MAX_LINE
 from crawler.cleaning.text import norm
+from monitor.config import URLS_SOURCE
 from monitor.db import session_scope
 from monitor.diffing import ArticleContent
 from monitor.errors import MonitorError
@@ -38,6 +39,10 @@ MIN_SHARE = 0.3
 
 class UnknownSourceError(MonitorError):
     """No stored source has the name given."""
+
+
+class NotASiteError(MonitorError):
+    """The source of articles watched directly (``urls``) mixes sites: nothing is learned."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +163,13 @@ def relearn(
     factory: sessionmaker[Session], names: Sequence[str] = ()
 ) -> list[Relearned]:
     """Relearn the named sources (every stored source when none is named), one transaction each."""
+    if URLS_SOURCE in names:
+        raise NotASiteError(
+            f"{URLS_SOURCE!r} holds the articles watched directly, from any site: nothing is "
+            "learned for it"
+        )
     with session_scope(factory) as session:
-        query = select(Source).order_by(Source.name)
+        query = select(Source).where(Source.name != URLS_SOURCE).order_by(Source.name)
         if names:
             query = query.where(Source.name.in_(list(names)))
         sources = [(s.id, s.name) for s in session.scalars(query)]
@@ -185,13 +195,19 @@ def _relearn_one(factory: sessionmaker[Session], source_id: int) -> Relearned:
 
 
 def sources_with_new_versions(session: Session, run_id: int) -> list[int]:
-    """Ids of the sources an article of which got a new version (or its first) in this run."""
+    """Ids of the sources an article of which got a new version (or its first) in this run.
+
+    Not ``urls``: articles watched directly come from any site, and a line they share is not
+    one site's boilerplate (the same article at several URLs would be learned as its own).
+    """
     return list(
         session.scalars(
             select(Article.source_id)
             .join(Change, Change.article_id == Article.id)
+            .join(Source, Source.id == Article.source_id)
             .where(
                 Change.run_id == run_id,
+                Source.name != URLS_SOURCE,
                 Change.to_version_id.is_not(None),
                 or_(
                     Change.from_version_id.is_(None),

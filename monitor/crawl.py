@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.sources import KnownPage, SourceSpec
 from monitor.boilerplate import learned_by_source, relearn_after_run
-from monitor.config import AppConfig
+from monitor.config import URLS_SOURCE, AppConfig
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
 from monitor.errors import CrawlFailedError, StorageError
 from monitor.ingest import AlertRules
@@ -48,10 +48,6 @@ CHILD_PRELOAD = (
 CHILD_POLL_S = 0.5  # how often a waiting parent looks at the stop event
 STOP_GRACE_S = (
     15.0  # how long a stopped crawl child may take to finish its in-flight pages
-)
-
-URLS_SOURCE = (
-    "urls"  # the source name of articles watched directly with --url / --urls-file
 )
 
 

@@ -13,9 +13,8 @@ from scrapy.settings import Settings
 
 from crawler.relevance import RelevanceLexicon
 from crawler.sources import SourceSpec
-from monitor.config import AppConfig
+from monitor.config import URLS_SOURCE, AppConfig
 from monitor.crawl import (
-    URLS_SOURCE,
     CrawlRequest,
     CrawlSummary,
     known_pages,

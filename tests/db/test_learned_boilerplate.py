@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawler.cleaning import clean_html
 from crawler.items import ArticleItem
 from monitor.boilerplate import (
+    NotASiteError,
     list_learned,
     relearn,
     relearn_after_run,
@@ -253,3 +254,11 @@ def test_the_commands_list_and_relearn_and_name_an_unknown_source(factory, db_ur
             unknown.exit_code == 1
             and "no stored source named 'nowhere'" in unknown.output
         )
+
+
+def test_articles_watched_directly_are_not_one_site_and_learn_nothing(factory):
+    run_id, _ = record(factory, [page(n, [PROMO], source="urls") for n in range(1, 7)])
+    assert relearn_after_run(factory, run_id) == []
+    assert relearn(factory) == []
+    with pytest.raises(NotASiteError, match="watched directly"):
+        relearn(factory, ["urls"])
