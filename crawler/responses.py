@@ -81,6 +81,7 @@ class FetchContext:
     discovered: bool = (
         False  # found by discovery (not known, re-checked or watched directly)
     )
+    learned: frozenset[str] = frozenset()  # the source's learned boilerplate lines
 
 
 def _now() -> datetime:
@@ -179,7 +180,7 @@ def page_canonical(response: Any) -> str | None:
     return declared_canonical(response.text, response.url)
 
 
-def _clean(response: Any) -> tuple[CleanArticle, str]:
+def _clean(response: Any, learned: frozenset[str]) -> tuple[CleanArticle, str]:
     """The cleaned article and the charset its text was read with.
 
     The cleaner gets the bytes, not Scrapy's text: Scrapy trusts the declared charset (a
@@ -190,7 +191,10 @@ def _clean(response: Any) -> tuple[CleanArticle, str]:
     charset = _charset(response)
     _, encoding = decode_html(body, charset)
     try:
-        return clean_html(body, response.url, encoding=charset), encoding
+        article = clean_html(
+            body, response.url, encoding=charset, learned_boilerplate=learned
+        )
+        return article, encoding
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the crawl
         logger.warning("Cleaner failed on %s: %r", response.url, exc)
         failure = f"cleaner error: {type(exc).__name__}: {exc}"
@@ -207,7 +211,7 @@ def article_item(
     response: Any, fetch: FetchContext, lexicon: RelevanceLexicon
 ) -> ArticleItem:
     """Clean, score and package a page that returned new content."""
-    article, encoding = _clean(response)
+    article, encoding = _clean(response, fetch.learned)
     url = strip_tracking(response.url)
     declared = page_canonical(response) or article.canonical_url
     relevance = score_relevance(article, lexicon)

@@ -25,6 +25,8 @@ class SourceSpec:
     ] = ()  # regexes; a link matching one is never followed
     all_relevant: bool = False  # everything this source publishes is defence news
     max_articles: int | None = None  # per crawl, for discovery; None: no limit
+    # lines learned to repeat across this source's articles: the cleaner drops them
+    learned_boilerplate: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,6 +19,8 @@ from monitor.diffing import AlertPolicy
 from monitor.errors import ConfigError
 
 CONFIG_FILENAME = "defwatch.toml"
+# the source name of articles watched directly with --url / --urls-file (any site)
+URLS_SOURCE = "urls"
 # option names that would hold a secret; the config must name an environment variable instead
 SECRET_KEYS = frozenset({"password", "webhook_url", "token", "api_key", "secret"})
 ALERT_MODES = ("any", "min_words", "headline_only")

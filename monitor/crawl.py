@@ -24,7 +24,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.sources import KnownPage, SourceSpec
-from monitor.config import AppConfig
+from monitor.boilerplate import learned_by_source, relearn_after_run
+from monitor.config import URLS_SOURCE, AppConfig
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
 from monitor.errors import CrawlFailedError, StorageError
 from monitor.ingest import AlertRules
@@ -47,10 +48,6 @@ CHILD_PRELOAD = (
 CHILD_POLL_S = 0.5  # how often a waiting parent looks at the stop event
 STOP_GRACE_S = (
     15.0  # how long a stopped crawl child may take to finish its in-flight pages
-)
-
-URLS_SOURCE = (
-    "urls"  # the source name of articles watched directly with --url / --urls-file
 )
 
 
@@ -199,6 +196,7 @@ def run_crawl(
         recheck = (
             known_pages(session, names, due_before=now) if request.recheck_due else []
         )
+        specs = with_learned_lines(session, specs)
     if run_id is None:
         run_id = start_run(factory, scope=",".join(names) or "nothing")
     lexicon = RelevanceLexicon.default().extended(config.relevance_terms)
@@ -223,7 +221,31 @@ def run_crawl(
     if storage_error:
         _mark_failed(factory, run_id)
         raise StorageError(str(storage_error))
+    relearn_quietly(factory, run_id)
     return summarise_run(factory, run_id)
+
+
+def with_learned_lines(
+    session: Session, specs: Sequence[SourceSpec]
+) -> list[SourceSpec]:
+    """The specs with each source's learned boilerplate lines, for the cleaner."""
+    learned = learned_by_source(session, [s.name for s in specs])
+    return [
+        replace(s, learned_boilerplate=learned[s.name]) if s.name in learned else s
+        for s in specs
+    ]
+
+
+def relearn_quietly(factory: sessionmaker[Session], run_id: int) -> None:
+    """Relearn the boilerplate of the sources that stored new versions; a failure only logs."""
+    try:
+        relearn_after_run(factory, run_id)
+    except OperationalError as exc:
+        logger.warning(
+            "learned boilerplate not updated after run %s: %s (defwatch boilerplate learn)",
+            run_id,
+            exc.orig,
+        )
 
 
 def _mark_failed(factory: sessionmaker[Session], run_id: int) -> None:

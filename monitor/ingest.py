@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.cleaning import CLEANER_VERSION, CleanArticle, clean_html
 from crawler.items import ArticleItem, PageEventItem
+from monitor.boilerplate import learned_by_source, without_lines
 from monitor.config import ChannelConfig
 from monitor.db import session_scope
 from monitor.diffing import (
@@ -100,6 +101,7 @@ class Recorder:
         self._rules = rules
         self._run_id = run_id
         self._source_ids: dict[str, int] = {}
+        self._learned: dict[str, frozenset[str]] = {}  # by source, read once per run
 
     @contextmanager
     def _transaction(self) -> Iterator[Session]:
@@ -282,9 +284,13 @@ class Recorder:
         if new_hash == previous.content_hash:
             self._metadata_change(session, article, previous, item)
             return "unchanged"
-        old = self._previous_content(session, previous, item.url)
-        if fingerprint(old) == new_hash:
-            return "unchanged"  # only the cleaner changed, not the article
+        learned = self._learned_lines(session, item.source)
+        # a fetch cleaned before a line was learned (another worker's crawl) may still hold it
+        seen = without_lines(new, learned)
+        seen_hash = new_hash if seen is new else fingerprint(seen)
+        old = self._previous_content(session, previous, item.url, learned, seen_hash)
+        if fingerprint(old) == seen_hash:
+            return "unchanged"  # only the cleaner (or what it learned) changed
         if _shrank(old, new) and article.held_failures + 1 < HOLD_LIMIT:
             article.held_failures += 1
             self._issue(
@@ -346,15 +352,32 @@ class Recorder:
         )
 
     def _previous_content(
-        self, session: Session, previous: Version, url: str
+        self,
+        session: Session,
+        previous: Version,
+        url: str,
+        learned: frozenset[str],
+        new_hash: str,
     ) -> ArticleContent:
-        """The previous version as the current cleaner reads it (re-cleaned after an upgrade)."""
-        if previous.cleaner_version == CLEANER_VERSION:
-            return content_of(session, previous)
-        recleaned = clean_html(decompress(previous.raw_html_z), url)
-        if recleaned.is_failure:
-            return content_of(session, previous)
-        return content_from(recleaned)
+        """The previous version as the current cleaner reads it: without the source's learned
+        boilerplate lines (monitor.boilerplate), re-cleaned after an upgrade or when dropping
+        them alone does not explain the new fetch (it can move where the body's edges are)."""
+        stored = content_of(session, previous)
+        stripped = without_lines(stored, learned)
+        if previous.cleaner_version == CLEANER_VERSION and (
+            stripped is stored or fingerprint(stripped) == new_hash
+        ):
+            return stripped
+        recleaned = clean_html(
+            decompress(previous.raw_html_z), url, learned_boilerplate=learned
+        )
+        return stripped if recleaned.is_failure else content_from(recleaned)
+
+    def _learned_lines(self, session: Session, source: str) -> frozenset[str]:
+        if source not in self._learned:
+            found = learned_by_source(session, [source])
+            self._learned[source] = found.get(source, frozenset())
+        return self._learned[source]
 
     def _add_version(
         self,

@@ -246,3 +246,22 @@ class HealthAlert(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LearnedLine(Base):
+    """A line learned to repeat across a source's articles (a slogan, a promo, a trust banner).
+
+    The cleaner drops it from that source's pages. ``articles`` of the ``sampled`` latest versions
+    had it when the source was last relearned, which rewrites the source's rows; ``learned_at`` is
+    when the line was first learned (monitor.boilerplate).
+    """
+
+    __tablename__ = "learned_lines"
+    __table_args__ = (UniqueConstraint("source_id", "line"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    line: Mapped[str] = mapped_column(Text)  # normalised (crawler.cleaning.text.norm)
+    articles: Mapped[int] = mapped_column(Integer)
+    sampled: Mapped[int] = mapped_column(Integer)
+    learned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -318,6 +318,7 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
             listing_keys=self._listing_keys.get(source, frozenset()),
             all_relevant=spec.all_relevant if spec is not None else False,
             discovered=discovered and known is None,
+            learned=spec.learned_boilerplate if spec is not None else frozenset(),
         )
         # dont_filter: our own dedupe ran above; Scrapy's filter would silently drop a redirect
         # to an already crawled page (an article moved to the home page) and lose its outcome.

@@ -41,6 +41,10 @@ COMMANDS: Final[Mapping[str, LazyCommand]] = {
         "monitor.cli.query_cmd:articles",
         "The stored articles, most recently discovered first.",
     ),
+    "boilerplate": LazyCommand(
+        "monitor.cli.boilerplate_cmd:boilerplate",
+        "Lines learned to repeat across a source's articles; the cleaner drops them.",
+    ),
     "changes": LazyCommand(
         "monitor.cli.history_cmd:changes",
         "Changes detected since a time: edits, removals, returns (new articles with --all).",

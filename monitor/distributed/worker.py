@@ -13,15 +13,16 @@ from scrapy.settings import Settings
 
 from crawler.relevance import RelevanceLexicon
 from crawler.sources import SourceSpec
-from monitor.config import AppConfig
+from monitor.config import URLS_SOURCE, AppConfig
 from monitor.crawl import (
-    URLS_SOURCE,
     CrawlRequest,
     CrawlSummary,
     known_pages,
+    relearn_quietly,
     scrapy_settings,
     select_sources,
     summarise_run,
+    with_learned_lines,
 )
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
 from monitor.distributed.queue import QueueKeys
@@ -100,6 +101,7 @@ def run_worker(
     specs = worker_specs(config)
     with session_scope(factory) as session:
         known = known_pages(session, [s.name for s in specs], due_before=None)
+        specs = with_learned_lines(session, specs)
     run_id = start_run(
         factory,
         scope=f"worker {socket.gethostname()}:{os.getpid()}",
@@ -119,4 +121,5 @@ def run_worker(
         idle_timeout_s=idle_timeout_s,
     )
     process.start()
+    relearn_quietly(factory, run_id)
     return summarise_run(factory, run_id)

@@ -29,7 +29,7 @@ VERSIONS = SCRIPT_LOCATION / "versions"
 FIRST_REVISION = "0001"
 # The newest revision in versions/ (tests/db checks it against Alembic's head; an upgrade refuses
 # to run when they differ): a store at this revision needs no migration and no Alembic import.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 VERSION_TABLE = "alembic_version"
 # A table every defwatch store has had since the first revision: its presence without an
 # alembic_version table means "made by create_all before migrations existed".
