@@ -145,6 +145,23 @@ def _event(
     )
 
 
+def not_modified_event(
+    fetch: FetchContext, url: str, *, etag: str | None, last_modified: str | None
+) -> PageEventItem:
+    """The event of a page the server answered 304 Not Modified (asked outside Scrapy)."""
+    return PageEventItem(
+        source=fetch.source,
+        url=strip_tracking(url),
+        requested_url=url,
+        fetched_at=_now(),
+        outcome="not_modified",
+        http_status=304,
+        message=f"not modified since last fetch: {url}",
+        etag=etag,
+        last_modified=last_modified,
+    )
+
+
 def page_event_for(response: Any, fetch: FetchContext) -> PageEventItem | None:
     """The event for a response that carries no new article content, else None."""
     status = response.status

@@ -2,7 +2,9 @@
 
 A first crawl of a site is almost all new articles. Written one by one, each costs six INSERTs
 and a commit; here a batch of them costs one multi-row INSERT per table (articles, their URLs,
-paragraphs, versions, "new article" changes), inside the caller's one transaction.
+paragraphs, versions, "new article" changes), inside the caller's one transaction. The new rows'
+ids are read back by their unique keys (canonical URL; article and paragraph hash; article and
+version number; event key): RETURNING in parameter order would make SQLite insert row by row.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ class FirstFetch:
 
 @dataclass(frozen=True, slots=True)
 class Inserted:
-    """What a first fetch became: the article, and its "new article" change if monitored."""
+    """What a first fetch became: the article, and its "new article" change when alerted."""
 
     article_id: int
     change_id: int | None
@@ -64,7 +66,7 @@ def article_ids_by_url(session: Session, urls: Sequence[str]) -> dict[str, int]:
     rows = session.execute(
         select(ArticleUrl.url, ArticleUrl.article_id).where(ArticleUrl.url.in_(wanted))
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def insert_first_fetches(
@@ -78,12 +80,19 @@ def insert_first_fetches(
     if not fetches:
         return []
     connection = session.connection()
-    article_ids = list(
-        connection.execute(
-            insert(ARTICLES).returning(ARTICLES.c.id, sort_by_parameter_order=True),
-            [article_row(f.item, f.source_id, monitored=f.monitored) for f in fetches],
-        ).scalars()
+    connection.execute(
+        insert(ARTICLES),
+        [article_row(f.item, f.source_id, monitored=f.monitored) for f in fetches],
     )
+    urls = [fetch.item.canonical_url for fetch in fetches]
+    by_url = dict(
+        connection.execute(
+            select(ARTICLES.c.canonical_url, ARTICLES.c.id).where(
+                ARTICLES.c.canonical_url.in_(urls)
+            )
+        ).all()
+    )
+    article_ids = [by_url[url] for url in urls]
     connection.execute(
         insert(ARTICLE_URLS),
         [
@@ -109,8 +118,11 @@ def _first_versions(
     articles: Sequence[tuple[ArticleItem, int]],
     run_id: int,
     alert_on_new: bool,
-) -> list[int]:
-    """Version 1 of each article and its "new article" change; the changes' ids, in order."""
+) -> list[int | None]:
+    """Version 1 of each article and its "new article" change.
+
+    The changes' ids, in order, when they are to be alerted (else None each).
+    """
     if not articles:
         return []
     connection = session.connection()
@@ -122,39 +134,55 @@ def _first_versions(
             for (_, article_id), content in zip(articles, contents, strict=True)
         ],
     )
-    version_ids = list(
-        connection.execute(
-            insert(VERSIONS).returning(VERSIONS.c.id, sort_by_parameter_order=True),
-            [
-                version_row(article_id, item, content, 1, body_ids)
-                for (item, article_id), content, body_ids in zip(
-                    articles, contents, bodies, strict=True
-                )
-            ],
-        ).scalars()
+    connection.execute(
+        insert(VERSIONS),
+        [
+            version_row(article_id, item, content, 1, body_ids)
+            for (item, article_id), content, body_ids in zip(
+                articles, contents, bodies, strict=True
+            )
+        ],
     )
-    return list(
+    ids = [article_id for _, article_id in articles]
+    first = dict(
         connection.execute(
-            insert(CHANGES).returning(CHANGES.c.id, sort_by_parameter_order=True),
-            [
-                change_row(
-                    run_id=run_id,
-                    article_id=article_id,
-                    old_version_id=None,
-                    new_version_id=version_id,
-                    kind="new",
-                    summary="new article",
-                    report=None,
-                    alert=alert_on_new,
-                    event_key=f"new:{article_id}",
-                    now=item.fetched_at,
-                )
-                for (item, article_id), version_id in zip(
-                    articles, version_ids, strict=True
-                )
-            ],
-        ).scalars()
+            select(VERSIONS.c.article_id, VERSIONS.c.id).where(
+                VERSIONS.c.article_id.in_(ids), VERSIONS.c.number == 1
+            )
+        ).all()
     )
+    version_ids = [first[article_id] for article_id in ids]
+    connection.execute(
+        insert(CHANGES),
+        [
+            change_row(
+                run_id=run_id,
+                article_id=article_id,
+                old_version_id=None,
+                new_version_id=version_id,
+                kind="new",
+                summary="new article",
+                report=None,
+                alert=alert_on_new,
+                event_key=f"new:{article_id}",
+                now=item.fetched_at,
+            )
+            for (item, article_id), version_id in zip(
+                articles, version_ids, strict=True
+            )
+        ],
+    )
+    if not alert_on_new:
+        return [None] * len(ids)
+    keys = [f"new:{article_id}" for article_id in ids]
+    by_key = dict(
+        connection.execute(
+            select(CHANGES.c.event_key, CHANGES.c.id).where(
+                CHANGES.c.event_key.in_(keys)
+            )
+        ).all()
+    )
+    return [by_key[key] for key in keys]
 
 
 def _first_paragraphs(
@@ -175,16 +203,20 @@ def _first_paragraphs(
     ]
     ids: dict[tuple[int, str], int] = {}
     if distinct:
-        returned = session.connection().execute(
-            insert(PARAGRAPHS).returning(PARAGRAPHS.c.id, sort_by_parameter_order=True),
+        connection = session.connection()
+        connection.execute(
+            insert(PARAGRAPHS),
             [
                 {"article_id": article_id, "hash": key, "text": text}
                 for article_id, key, text in distinct
             ],
         )
-        for (article_id, key, _), paragraph_id in zip(
-            distinct, returned.scalars(), strict=True
-        ):
+        stored = connection.execute(
+            select(PARAGRAPHS.c.article_id, PARAGRAPHS.c.hash, PARAGRAPHS.c.id).where(
+                PARAGRAPHS.c.article_id.in_([article_id for article_id, _ in bodies])
+            )
+        )
+        for article_id, key, paragraph_id in stored:
             ids[(article_id, key)] = paragraph_id
     return [
         [ids[(article_id, key)] for key in hashes] for article_id, hashes, _ in keyed

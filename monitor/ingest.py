@@ -173,7 +173,7 @@ class Recorder:
         )
         for (index, fetch), row in zip(fresh, inserted, strict=True):
             outcomes[index] = "new_article" if fetch.monitored else "irrelevant"
-            if row.change_id is not None and self._rules.alert_on_new:
+            if row.change_id is not None:
                 text = content_from(fetch.item.article).text
                 self._queue(
                     session, row.change_id, row.article_id, text, fetch.item.fetched_at
