@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from crawler.items import ArticleItem, PageEventItem
 from monitor.models import Article, ArticleUrl, Change, Paragraph, Version
 from monitor.rows import article_row, change_row, content_from, version_row
+from monitor.search import index_paragraphs
 from monitor.store import paragraph_hash
 
 ARTICLES = cast(Table, Article.__table__)
@@ -218,6 +219,7 @@ def _first_paragraphs(
         )
         for article_id, key, paragraph_id in stored:
             ids[(article_id, key)] = paragraph_id
+        index_paragraphs(connection, list(ids.values()))
     return [
         [ids[(article_id, key)] for key in hashes] for article_id, hashes, _ in keyed
     ]

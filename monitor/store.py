@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from monitor.diffing import ArticleContent
 from monitor.errors import UnknownArticleError
 from monitor.models import Article, ArticleUrl, Change, Paragraph, Source, Version
+from monitor.search import index_paragraphs
 
 
 def _url_variants(url: str) -> list[str]:
@@ -168,6 +169,9 @@ def store_paragraphs(
             .all()
         )
         existing.update((key, paragraph_id) for key, paragraph_id in rows)
+        index_paragraphs(
+            session.connection(), [paragraph_id for _, paragraph_id in rows]
+        )
     return [existing[key] for key in hashes]
 
 
