@@ -37,7 +37,7 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
 from crawler.canonical import choose_canonical, declared_canonical
 from crawler.cleaning import CleanArticle, clean_html
-from crawler.cleaning.decode import decode_html
+from crawler.cleaning.decode import decode_html, looks_binary
 from crawler.items import ArticleItem, PageEventItem
 from crawler.redirects import RedirectRefused
 from crawler.relevance import RelevanceLexicon, score_relevance
@@ -204,10 +204,11 @@ def _clean(response: Any) -> tuple[CleanArticle, str]:
     "FrÃ©gate"); crawler.cleaning.decode checks the bytes first.
     """
     body = response.body
-    charset = _charset(response)
-    _, encoding = decode_html(body, charset)
+    text, encoding = decode_html(body, _charset(response))
     try:
-        return clean_html(body, response.url, encoding=charset), encoding
+        # the text decoded once here (binary data goes as bytes, for the cleaner to refuse)
+        page = body if looks_binary(body) else text
+        return clean_html(page, response.url), encoding
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the crawl
         logger.warning("Cleaner failed on %s: %r", response.url, exc)
         failure = f"cleaner error: {type(exc).__name__}: {exc}"
