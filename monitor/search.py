@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -93,6 +94,9 @@ _INDEX_PARAGRAPHS = text(
     "INSERT INTO paragraphs_fts(rowid, text) SELECT id, text FROM paragraphs WHERE id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
 _IDS_PER_STATEMENT = 10_000  # well under SQLite's limit of bound parameters
+_INDEXED: weakref.WeakSet[Engine] = (
+    weakref.WeakSet()
+)  # engines whose store has the index
 
 DEFAULT_LIMIT = 50
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -150,13 +154,25 @@ def ensure_search_index(engine: Engine) -> None:
 
 def index_paragraphs(conn: Connection, paragraph_ids: Sequence[int]) -> None:
     """Add newly stored paragraphs to the full-text index (SQLite; PostgreSQL indexes itself)."""
-    if conn.dialect.name != "sqlite" or not paragraph_ids:
-        return
+    if conn.dialect.name != "sqlite" or not paragraph_ids or not _has_index(conn):
+        return  # no index yet: ensure_search_index fills it from the stored rows when it builds it
     for start in range(0, len(paragraph_ids), _IDS_PER_STATEMENT):
         conn.execute(
             _INDEX_PARAGRAPHS,
             {"ids": list(paragraph_ids[start : start + _IDS_PER_STATEMENT])},
         )
+
+
+def _has_index(conn: Connection) -> bool:
+    """The SQLite store has its paragraph index (remembered per engine once seen)."""
+    if conn.engine in _INDEXED:
+        return True
+    found = conn.execute(
+        text("SELECT 1 FROM sqlite_master WHERE name = 'paragraphs_fts'")
+    ).first()
+    if found is not None:
+        _INDEXED.add(conn.engine)
+    return found is not None
 
 
 def _ensure_sqlite(conn: Connection) -> None:
