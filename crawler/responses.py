@@ -37,7 +37,7 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
 from crawler.canonical import choose_canonical, declared_canonical
 from crawler.cleaning import CleanArticle, clean_html
-from crawler.cleaning.decode import decode_html
+from crawler.cleaning.decode import decode_html, looks_binary
 from crawler.items import ArticleItem, PageEventItem
 from crawler.redirects import RedirectRefused
 from crawler.relevance import RelevanceLexicon, score_relevance
@@ -146,6 +146,23 @@ def _event(
     )
 
 
+def not_modified_event(
+    fetch: FetchContext, url: str, *, etag: str | None, last_modified: str | None
+) -> PageEventItem:
+    """The event of a page the server answered 304 Not Modified (asked outside Scrapy)."""
+    return PageEventItem(
+        source=fetch.source,
+        url=strip_tracking(url),
+        requested_url=url,
+        fetched_at=_now(),
+        outcome="not_modified",
+        http_status=304,
+        message=f"not modified since last fetch: {url}",
+        etag=etag,
+        last_modified=last_modified,
+    )
+
+
 def page_event_for(response: Any, fetch: FetchContext) -> PageEventItem | None:
     """The event for a response that carries no new article content, else None."""
     status = response.status
@@ -188,13 +205,11 @@ def _clean(response: Any, learned: frozenset[str]) -> tuple[CleanArticle, str]:
     "FrÃ©gate"); crawler.cleaning.decode checks the bytes first.
     """
     body = response.body
-    charset = _charset(response)
-    _, encoding = decode_html(body, charset)
+    text, encoding = decode_html(body, _charset(response))
     try:
-        article = clean_html(
-            body, response.url, encoding=charset, learned_boilerplate=learned
-        )
-        return article, encoding
+        # the text decoded once here (binary data goes as bytes, for the cleaner to refuse)
+        page = body if looks_binary(body) else text
+        return clean_html(page, response.url, learned_boilerplate=learned), encoding
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the crawl
         logger.warning("Cleaner failed on %s: %r", response.url, exc)
         failure = f"cleaner error: {type(exc).__name__}: {exc}"

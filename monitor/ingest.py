@@ -1,6 +1,7 @@
 """Record what the crawler fetched: new articles, new versions, changes, removals, failures.
 
-Each item is recorded in one transaction, so a crash leaves either all of a fetch or none of it.
+Each item is recorded in one transaction, or with the other first fetches and unchanged pages of
+its batch in one transaction: a crash leaves either all of a fetch or none of it.
 """
 
 from __future__ import annotations
@@ -16,9 +17,15 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.cleaning import CLEANER_VERSION, CleanArticle, clean_html
+from crawler.cleaning import CLEANER_VERSION, clean_html
 from crawler.items import ArticleItem, PageEventItem
 from monitor.boilerplate import learned_by_source, without_lines
+from monitor.bulk import (
+    FirstFetch,
+    article_ids_by_url,
+    insert_first_fetches,
+    item_urls,
+)
 from monitor.config import ChannelConfig
 from monitor.db import session_scope
 from monitor.diffing import (
@@ -31,9 +38,15 @@ from monitor.diffing import (
 )
 from monitor.models import Article, ArticleUrl, Change, CrawlIssue, Source, Version
 from monitor.outbox import queue_deliveries
+from monitor.rows import (
+    article_row,
+    change_row,
+    content_from,
+    url_rows,
+    version_row,
+)
 from monitor.schedule import next_check_at
 from monitor.store import (
-    compress,
     content_of,
     decompress,
     find_article_by_urls,
@@ -49,6 +62,9 @@ ARTICLES = cast(Table, Article.__table__)
 ARTICLE_URLS = cast(Table, ArticleUrl.__table__)
 VERSIONS = cast(Table, Version.__table__)
 CHANGES = cast(Table, Change.__table__)
+
+# Page events that only move an article's check times: recorded in batches.
+CHEAP_OUTCOMES = frozenset({"not_modified", "unchanged"})
 
 # A fetch that loses most of the body is held (no version) until this many fetches in a row agree.
 HOLD_LIMIT = 3
@@ -80,17 +96,6 @@ class AlertRules:
         return should_alert(report, self.policies.get(source, AlertPolicy()))
 
 
-def content_from(article: CleanArticle) -> ArticleContent:
-    """The compared fields of a cleaned article."""
-    return ArticleContent(
-        title=article.title,
-        standfirst=article.standfirst,
-        body=article.body,
-        authors=article.authors,
-        modified_at=article.modified_at,
-    )
-
-
 class Recorder:
     """Records crawler items into the store for one crawl run."""
 
@@ -115,13 +120,71 @@ class Recorder:
             self._source_ids.clear()
             raise
 
-    def record_many(self, items: Sequence[PageEventItem]) -> list[Outcome]:
-        """Record several page events in one transaction (the cheap path for unchanged pages)."""
+    def record_batch(
+        self, items: Sequence[ArticleItem | PageEventItem]
+    ) -> list[Outcome]:
+        """Record several items; the outcome of each, in order.
+
+        First fetches (no stored article claims any of their URLs) and unchanged pages are
+        written together in one transaction, with a few multi-row statements: the common case
+        of a first crawl and of a re-crawl. Every other item (an edit, a failure, a removal)
+        is then recorded in its own transaction, as ``record`` does. When the batch loses a
+        race with another writer it is rolled back whole and every item is recorded alone.
+        """
+        outcomes: dict[int, Outcome] = {}
         try:
             with self._transaction() as session:
-                return [self._record_event(session, item) for item in items]
+                outcomes = self._record_together(session, items)
         except IntegrityError:
-            return [self.record(item) for item in items]
+            outcomes = {}
+        for index, item in enumerate(items):
+            if index not in outcomes:
+                outcomes[index] = self.record(item)
+        return [outcomes[index] for index in range(len(items))]
+
+    def _record_together(
+        self, session: Session, items: Sequence[ArticleItem | PageEventItem]
+    ) -> dict[int, Outcome]:
+        """The batchable items of ``items``, recorded; their outcomes by index."""
+        owners = article_ids_by_url(
+            session, [url for item in items for url in item_urls(item)]
+        )
+        claimed: set[str] = set()
+        fresh: list[tuple[int, FirstFetch]] = []
+        cheap: list[tuple[int, PageEventItem, int | None]] = []
+        for index, item in enumerate(items):
+            urls = item_urls(item)
+            if isinstance(item, PageEventItem):
+                if item.outcome in CHEAP_OUTCOMES:
+                    owner = next((owners[u] for u in urls if u in owners), None)
+                    cheap.append((index, item, owner))
+            elif (
+                not item.article.is_failure
+                and claimed.isdisjoint(urls)
+                and all(url not in owners for url in urls)
+            ):
+                claimed.update(urls)
+                source_id = self._source_id(session, item.source, item.fetched_at)
+                fresh.append((index, FirstFetch(item, source_id)))
+        outcomes: dict[int, Outcome] = {}
+        inserted = insert_first_fetches(
+            session,
+            [fetch for _, fetch in fresh],
+            run_id=self._run_id,
+            alert_on_new=self._rules.alert_on_new,
+        )
+        for (index, fetch), row in zip(fresh, inserted, strict=True):
+            outcomes[index] = "new_article" if fetch.monitored else "irrelevant"
+            if row.change_id is not None:
+                text = content_from(fetch.item.article).text
+                self._queue(
+                    session, row.change_id, row.article_id, text, fetch.item.fetched_at
+                )
+        articles = _locked_many(session, {a for _, _, a in cheap if a is not None})
+        for index, item, owner in cheap:
+            article = None if owner is None else articles.get(owner)
+            outcomes[index] = self._apply_event(session, item, article)
+        return outcomes
 
     def record(self, item: ArticleItem | PageEventItem) -> Outcome:
         """Record one item in its own transaction; a duplicate write by another worker is a no-op.
@@ -202,44 +265,22 @@ class Recorder:
         monitored: bool,
     ) -> int:
         """Insert the article and its URLs (none of them is known: the caller looked)."""
-        now = item.fetched_at
-        source_id = self._source_ids.get(item.source)
-        if source_id is None:
-            source_id = get_or_create_source(session, item.source, now).id
-            self._source_ids[item.source] = source_id
-        values = {
-            "source_id": source_id,
-            "canonical_url": item.canonical_url,
-            "title": item.article.title,
-            "status": "active",
-            "first_seen_at": now,
-            "last_checked_at": now,
-            "next_check_at": next_check_at(_born_at(item), now) if monitored else None,
-            "published_at": item.article.published_at,
-            "relevance": item.relevance,
-            "relevance_terms": list(item.relevance_terms),
-            "is_relevant": item.is_relevant,
-            "version_count": 1
-            if monitored
-            else 0,  # version 1 follows in this transaction
-            "etag": item.etag,
-            "last_modified": item.last_modified,
-            "raw_html_hash": item.raw_html_hash,
-            "held_failures": 0,
-        }
+        source_id = self._source_id(session, item.source, item.fetched_at)
         connection = session.connection()
         article_id: int = connection.execute(
-            insert(ARTICLES).returning(ARTICLES.c.id), values
+            insert(ARTICLES).returning(ARTICLES.c.id),
+            article_row(item, source_id, monitored=monitored),
         ).scalar_one()
-        connection.execute(
-            insert(ARTICLE_URLS),
-            [
-                {"article_id": article_id, "url": url}
-                for url in dict.fromkeys(urls)
-                if url
-            ],
-        )
+        connection.execute(insert(ARTICLE_URLS), url_rows(article_id, item))
         return article_id
+
+    def _source_id(self, session: Session, name: str, now: datetime) -> int:
+        """The id of source ``name``, created on first use (cached for the run)."""
+        source_id = self._source_ids.get(name)
+        if source_id is None:
+            source_id = get_or_create_source(session, name, now).id
+            self._source_ids[name] = source_id
+        return source_id
 
     def _add_aliases(
         self, session: Session, article: Article, urls: Sequence[str]
@@ -390,28 +431,12 @@ class Recorder:
         body_ids = store_paragraphs(
             session, article_id, content.body, is_new=number == 1
         )
-        values = {
-            "article_id": article_id,
-            "number": number,
-            "fetched_at": item.fetched_at,
-            "url": item.url,
-            "content_hash": fingerprint(content),
-            "title": content.title,
-            "standfirst": list(content.standfirst),
-            "authors": list(content.authors),
-            "body_ids": body_ids,
-            "body_kinds": list(item.article.body_kinds),
-            "captions": list(item.article.captions),
-            "published_at": item.article.published_at,
-            "modified_at": item.article.modified_at,
-            "http_status": item.http_status,
-            "raw_html_hash": item.raw_html_hash,
-            "raw_html_z": compress(item.raw_html),
-            "cleaner_version": CLEANER_VERSION,
-        }
         version_id: int = (
             session.connection()
-            .execute(insert(VERSIONS).returning(VERSIONS.c.id), values)
+            .execute(
+                insert(VERSIONS).returning(VERSIONS.c.id),
+                version_row(article_id, item, content, number, body_ids),
+            )
             .scalar_one()
         )
         return version_id
@@ -440,6 +465,12 @@ class Recorder:
         article = _locked(
             session, find_article_by_urls(session, [item.url, item.requested_url])
         )
+        return self._apply_event(session, item, article)
+
+    def _apply_event(
+        self, session: Session, item: PageEventItem, article: Article | None
+    ) -> Outcome:
+        """A page event of ``article`` (locked by the caller; None: no stored article)."""
         if article is None:
             if item.outcome in ("gone", "redirected_away"):
                 self._issue(
@@ -505,33 +536,40 @@ class Recorder:
         text: str,
         now: datetime,
     ) -> None:
-        values = {
-            "article_id": article_id,
-            "event_key": event_key,
-            "run_id": self._run_id,
-            "from_version_id": old_version_id,
-            "to_version_id": new_version_id,
-            "kind": kind,
-            "kinds": list(report.kinds) if report else [kind],
-            "summary": summary,
-            "significance": report.significance if report else 0.0,
-            "words_added": report.words_added if report else 0,
-            "words_removed": report.words_removed if report else 0,
-            "report": report.to_dict() if report else {},
-            "is_alerted": alert,
-            "detected_at": now,
-        }
+        values = change_row(
+            run_id=self._run_id,
+            article_id=article_id,
+            old_version_id=old_version_id,
+            new_version_id=new_version_id,
+            kind=kind,
+            summary=summary,
+            report=report,
+            alert=alert,
+            event_key=event_key,
+            now=now,
+        )
         change_id: int = (
             session.connection()
             .execute(insert(CHANGES).returning(CHANGES.c.id), values)
             .scalar_one()
         )
         if alert:
-            article = session.get_one(Article, article_id)
-            source = self._source_name(session, article.source_id)
-            queue_deliveries(
-                session, change_id, article, source, text, self._rules.channels, now
-            )
+            self._queue(session, change_id, article_id, text, now)
+
+    def _queue(
+        self,
+        session: Session,
+        change_id: int,
+        article_id: int,
+        text: str,
+        now: datetime,
+    ) -> None:
+        """Queue the alert deliveries of a change for the channels that want it."""
+        article = session.get_one(Article, article_id)
+        source = self._source_name(session, article.source_id)
+        queue_deliveries(
+            session, change_id, article, source, text, self._rules.channels, now
+        )
 
     def _source_name(self, session: Session, source_id: int) -> str:
         for name, known_id in self._source_ids.items():
@@ -563,6 +601,19 @@ class Recorder:
         )
 
 
+def _locked_many(session: Session, article_ids: set[int]) -> dict[int, Article]:
+    """Several articles re-read under row locks held until commit (see ``_locked``)."""
+    if not article_ids:
+        return {}
+    rows = session.scalars(
+        select(Article)
+        .where(Article.id.in_(article_ids))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {article.id: article for article in rows}
+
+
 def _locked(session: Session, article: Article | None) -> Article | None:
     """The article re-read under a row lock held until commit (PostgreSQL ``FOR UPDATE``).
 
@@ -591,19 +642,6 @@ def lost_write_race(exc: DBAPIError) -> bool:
     if getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
         return True
     return "database is locked" in str(exc.orig)
-
-
-def _born_at(item: ArticleItem) -> datetime:
-    """When the article appeared: its published time when parseable, else when we first saw it."""
-    published = item.article.published_at
-    if published:
-        try:
-            parsed = datetime.fromisoformat(published)
-        except ValueError:
-            return item.fetched_at
-        if parsed.tzinfo is not None and parsed <= item.fetched_at:
-            return parsed
-    return item.fetched_at
 
 
 def _shrank(old: ArticleContent, new: ArticleContent) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any, Self
@@ -15,6 +16,7 @@ from typing import Any, Self
 from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from twisted.internet.task import LoopingCall
 
 from crawler.items import ArticleItem, PageEventItem
 from monitor.config import database_url_from_environment
@@ -25,14 +27,20 @@ from monitor.runs import finish_run, start_run
 
 logger = logging.getLogger(__name__)
 
-CHEAP_OUTCOMES = ("not_modified", "unchanged")
-BATCH_SIZE = 200
+# Items are recorded in batches: when this many wait, or the oldest has waited this long.
+BATCH_SIZE = 64
+BATCH_WAIT_S = 1.0
 # Crawler stat holding the first storage error of a crawl (monitor.crawl raises it after the run).
 STORAGE_ERROR_STAT = "defwatch/storage_error"
 
 
 class StorePipeline:
-    """Record each ArticleItem / PageEventItem in the database, one transaction per item.
+    """Record each ArticleItem / PageEventItem in the database, in batches.
+
+    A batch is recorded when ``BATCH_SIZE`` items wait, when the oldest has waited
+    ``BATCH_WAIT_S`` (checked as items arrive and every second while crawling), and when the
+    spider closes. A crash loses at most the waiting fetches, never part of one: nothing of
+    them was written, and the next run fetches them again.
 
     Settings: ``DEFWATCH_DB_URL`` (default: the user's defwatch database), ``DEFWATCH_RUN_ID``
     (a crawl run opened by the caller; otherwise the pipeline opens and closes its own),
@@ -53,7 +61,9 @@ class StorePipeline:
         self._owns_run = run_id is None
         self.counts: Counter[str] = Counter()
         self._recorder: Recorder | None = None
-        self._pending: list[PageEventItem] = []
+        self._pending: list[ArticleItem | PageEventItem] = []
+        self._pending_since = 0.0
+        self._ticker: LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Self:
@@ -75,41 +85,56 @@ class StorePipeline:
                 self._factory, scope=getattr(spider, "name", "scrapy")
             )
         self._recorder = Recorder(self._factory, self._rules, self._run_id)
+        if self._crawler is not None:
+            # under a running crawl: record waiting items in lulls too
+            self._ticker = LoopingCall(self._flush_if_due)
+            self._ticker.start(BATCH_WAIT_S, now=False)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         """Record the item; the item passes on unchanged."""
         if not isinstance(item, ArticleItem | PageEventItem) or self._recorder is None:
             return item
-        try:
-            self._record(item, self._recorder)
-        except OperationalError as exc:
-            self._stop_on_storage_error(exc, item.url)
+        self._record(item)
         return item
 
-    def _record(self, item: ArticleItem | PageEventItem, recorder: Recorder) -> None:
-        if isinstance(item, PageEventItem) and item.outcome in CHEAP_OUTCOMES:
-            # an unchanged page only moves its check times: batch those writes
-            self._pending.append(item)
-            if len(self._pending) >= BATCH_SIZE:
-                self._flush()
-            return
-        self._count(recorder.record(item))
-        logger.debug("recorded url=%s", item.url)
+    def _record(self, item: ArticleItem | PageEventItem) -> None:
+        if not self._pending:
+            self._pending_since = time.monotonic()
+        self._pending.append(item)
+        if len(self._pending) >= BATCH_SIZE or self._batch_due():
+            self._flush()
+
+    def _batch_due(self) -> bool:
+        return time.monotonic() - self._pending_since >= BATCH_WAIT_S
+
+    def _flush_if_due(self) -> None:
+        if self._pending and self._batch_due():
+            self._flush()
 
     def _count(self, outcome: str) -> None:
         self.counts[outcome] += 1
         self.counts["pages"] += 1
 
-    def _flush(self) -> None:
+    def _flush(self, *, closing: bool = False) -> None:
         pending, self._pending = self._pending, []
-        if pending and self._recorder is not None:
-            for outcome in self._recorder.record_many(pending):
-                self._count(outcome)
+        if not pending or self._recorder is None:
+            return
+        try:
+            outcomes = self._recorder.record_batch(pending)
+        except OperationalError as exc:
+            self._stop_on_storage_error(exc, pending[0].url, closing=closing)
+            return
+        for outcome in outcomes:
+            self._count(outcome)
+        logger.debug("recorded %d items", len(pending))
 
-    def _stop_on_storage_error(self, exc: OperationalError, url: str) -> None:
+    def _stop_on_storage_error(
+        self, exc: OperationalError, url: str, *, closing: bool = False
+    ) -> None:
         """The store cannot be written (disk full, locked past the busy timeout): stop the crawl.
 
-        The page's transaction was rolled back (no partial row); it is fetched again next run.
+        The batch's transaction was rolled back (no partial row); its pages are fetched again
+        next run.
         Fetching on would only lose more pages, so the crawl closes and the caller reports
         ``STORAGE_ERROR_STAT`` as a StorageError (one line, exit 1).
         """
@@ -119,16 +144,20 @@ class StorePipeline:
         if self._crawler.stats.get_value(STORAGE_ERROR_STAT) is None:
             logger.info("%s", message)  # the caller reports it, once
             self._crawler.stats.set_value(STORAGE_ERROR_STAT, message)
+            if closing:
+                return
             deferred_from_coro(
                 self._crawler.engine.close_spider_async(reason="storage_error")
             )
 
     def close_spider(self, spider: Any = None) -> None:
         """Write the run's counts; the caller finishes a run it opened itself."""
+        if self._ticker is not None and self._ticker.running:
+            self._ticker.stop()
         if self._run_id is None:
             return
+        self._flush(closing=True)
         try:
-            self._flush()
             finish_run(
                 self._factory,
                 self._run_id,

@@ -37,8 +37,10 @@ from crawler.responses import (
     describe_failure,
     discovery_event,
     failure_event,
+    not_modified_event,
     page_event_for,
 )
+from crawler.revalidate import Politeness, Probe, revalidate
 from crawler.sources import KnownPage, SourceSpec
 from crawler.spiders.arguments import (
     check_sources,
@@ -48,6 +50,21 @@ from crawler.spiders.arguments import (
 from crawler.urls import strip_tracking, url_key
 
 logger = logging.getLogger(__name__)
+
+
+CONDITIONAL_HEADERS = ("If-None-Match", "If-Modified-Since")
+
+
+def _probe_of(output: Any) -> Probe | None:
+    """The revalidation probe of a conditional article request, else None."""
+    if not isinstance(output, Request) or "defwatch_fetch" not in output.meta:
+        return None
+    headers = {
+        name: value.decode("latin-1")
+        for name in CONDITIONAL_HEADERS
+        if (value := output.headers.get(name)) is not None
+    }
+    return Probe(output.url, headers) if headers else None
 
 
 class NewsSpider(scrapy.Spider):  # type: ignore[misc]
@@ -119,13 +136,43 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
 
     # -- start ---------------------------------------------------------------------------------
 
-    async def start(self) -> AsyncIterator[Request]:
+    async def start(self) -> AsyncIterator[Any]:
         """Known pages to re-check and watched articles first, then the discovery pages."""
         if self._lexicon is None:
             threshold = self.settings.getfloat("DEFWATCH_RELEVANCE_THRESHOLD", 0.5)
             self._lexicon = RelevanceLexicon(terms=DEFAULT_TERMS, threshold=threshold)
-        for request in self._start_requests():
-            yield request
+        async for output in self._settled(self._start_requests()):
+            yield output
+
+    async def _settled(self, outputs: Iterable[Any]) -> AsyncIterator[Any]:
+        """``outputs`` as given, except conditional requests the server answers 304 to.
+
+        Those are asked all at once by crawler.revalidate (much cheaper than through Scrapy)
+        and become a ``not_modified`` event each; every other answer leaves the request to
+        Scrapy. ``DEFWATCH_REVALIDATE=False`` sends every request through Scrapy.
+        """
+        pending = list(outputs)
+        probes = [
+            probe
+            for probe in map(_probe_of, pending)
+            if probe is not None and self._revalidating
+        ]
+        answers = await revalidate(probes, Politeness.from_settings(self.settings))
+        for output in pending:
+            answer = answers.get(output.url) if isinstance(output, Request) else None
+            if answer is None:
+                yield output
+                continue
+            fetch: FetchContext = output.meta["defwatch_fetch"]
+            self.crawler.stats.inc_value("defwatch/outcome/not_modified")
+            self.crawler.stats.inc_value("defwatch/revalidated")
+            yield not_modified_event(
+                fetch, output.url, etag=answer.etag, last_modified=answer.last_modified
+            )
+
+    @property
+    def _revalidating(self) -> bool:
+        return bool(self.settings.getbool("DEFWATCH_REVALIDATE", True))
 
     def _start_requests(self) -> Iterator[Request]:
         for page in self._recheck:
@@ -167,8 +214,12 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
 
     # -- discovery ------------------------------------------------------------------------------
 
-    def parse_feed(self, response: Any) -> Iterator[Any]:
+    async def parse_feed(self, response: Any) -> AsyncIterator[Any]:
         """Entry links of an RSS or Atom feed, newest first."""
+        async for output in self._settled(self._parse_feed(response)):
+            yield output
+
+    def _parse_feed(self, response: Any) -> Iterator[Any]:
         source = response.meta["defwatch_source"]
         try:
             found = discovery.parse_feed(self._xml_body(response), response.url)
@@ -179,8 +230,12 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
         candidates = discovery.newest_first(self._follow(source, found, listed=True))
         yield from self._article_requests(source, candidates, counted=True)
 
-    def parse_sitemap(self, response: Any) -> Iterator[Any]:
+    async def parse_sitemap(self, response: Any) -> AsyncIterator[Any]:
         """Sub-sitemaps of an index, or the article pages of a urlset, newest first."""
+        async for output in self._settled(self._parse_sitemap(response)):
+            yield output
+
+    def _parse_sitemap(self, response: Any) -> Iterator[Any]:
         source = response.meta["defwatch_source"]
         try:
             content = discovery.parse_sitemap(self._xml_body(response), response.url)
@@ -206,8 +261,12 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
             source, discovery.newest_first(follow), counted=True
         )
 
-    def parse_listing(self, response: Any) -> Iterator[Any]:
+    async def parse_listing(self, response: Any) -> AsyncIterator[Any]:
         """Article links on a listing page, in page order."""
+        async for output in self._settled(self._parse_listing(response)):
+            yield output
+
+    def _parse_listing(self, response: Any) -> Iterator[Any]:
         source = response.meta["defwatch_source"]
         if not hasattr(response, "text"):
             kind = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -18,7 +17,7 @@ from monitor.migrations.authoring import schema_differences
 from monitor.migrations.runner import head_revision
 from monitor.models import Article, Change, Delivery, Version
 from monitor.runs import start_run
-from monitor.store import content_of, find_article, versions_of
+from monitor.store import content_of, decompress, find_article, versions_of
 from tests.db.db_articles import RULES, article_item, gone_item, paragraphs_about
 
 URL = "http://127.0.0.1:9/2024/05/12/navy-frigate-trials.html"
@@ -79,7 +78,7 @@ def test_an_article_reads_back_exactly_as_recorded(
         assert article.next_check_at is not None
         assert as_utc(article.next_check_at) > fetched
         # the raw page (LargeBinary: BLOB / bytea) is kept byte for byte
-        assert zlib.decompress(version.raw_html_z) == item.raw_html
+        assert decompress(version.raw_html_z) == item.raw_html
         [change] = session.scalars(select(Change)).all()
         assert (change.kind, change.kinds, change.report) == ("new", ["new"], {})
 

@@ -7,6 +7,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 from monitor.db import ensure_schema, make_engine, session_factory
+from monitor.ingest import AlertRules, Recorder
+from monitor.runs import start_run
 from monitor.search import ensure_search_index, fts5_query, search
 from tests.web.conftest import build_history
 
@@ -50,3 +52,53 @@ def _search_or_error(url: str) -> str:
 def test_query_words_are_quoted_for_fts5():
     assert fts5_query('navy "frigate" OR x*') == '"navy" "frigate" "OR" "x"'
     assert fts5_query("  ") == ""
+
+
+def _fts_rows(url: str, word: str) -> int:
+    with make_engine(url).connect() as conn:
+        return int(
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH :w"
+                ),
+                {"w": word},
+            ).scalar_one()
+        )
+
+
+def test_new_paragraphs_are_indexed_once_also_in_a_store_with_the_old_trigger(
+    tmp_path: Path, make_item
+):
+    url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
+    engine = make_engine(url)
+    ensure_schema(engine)
+    with (
+        engine.begin() as conn
+    ):  # how stores made by earlier releases indexed new paragraphs
+        conn.execute(
+            text(
+                "CREATE TRIGGER paragraphs_fts_ai AFTER INSERT ON paragraphs BEGIN "
+                "INSERT INTO paragraphs_fts(rowid, text) VALUES (new.id, new.text); END"
+            )
+        )
+    ensure_schema(engine)
+    factory = session_factory(engine)
+    recorder = Recorder(factory, AlertRules(), start_run(factory, "test"))
+    batch = [
+        make_item(
+            f"https://news.example.com/a/{n}", body=(f"Gotland garrison report {n}.",)
+        )
+        for n in range(3)
+    ]
+    recorder.record_batch(batch)  # first fetches, in bulk
+    recorder.record(  # an edit, one item: one new paragraph
+        make_item("https://news.example.com/a/0", body=("Gotland garrison doubled.",))
+    )
+    assert _fts_rows(url, "garrison") == 4
+    assert [field for field, _ in _search(url, "doubled")] == ["body"]
+    with engine.begin() as conn:  # an entry indexed twice fails this ("malformed")
+        conn.execute(
+            text(
+                "INSERT INTO paragraphs_fts(paragraphs_fts, rank) VALUES ('integrity-check', 1)"
+            )
+        )
