@@ -30,7 +30,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from crawler.cleaning import CleanArticle
@@ -166,49 +167,147 @@ class Relevance:
 
 
 _WORD = re.compile(r"\w+")
+_ASCII = bytes(range(0x80))
 
 
-def _first_word(term: str) -> str:
-    """The term's first word in lower case: a cheap pre-check before running its pattern."""
-    found = _WORD.search(term)
-    return found.group(0).lower() if found else ""
+def _is_ascii_word_byte(byte: int) -> bool:
+    return byte < 0x80 and (chr(byte).isalnum() or byte == ord("_"))
 
 
-def _term_pattern(term: str) -> re.Pattern[str]:
+# bytes.translate tables: every byte that is not part of a word becomes a space.
+_SEPARATE_ASCII = bytes(  # non-ASCII bytes are kept (all parts of words)
+    byte if byte >= 0x80 or _is_ascii_word_byte(byte) else ord(" ")
+    for byte in range(0x100)
+)
+_SEPARATE_AND_LOWER = bytes(  # non-ASCII bytes become spaces too (none part of words)
+    ord(chr(byte).lower()) if _is_ascii_word_byte(byte) else ord(" ")
+    for byte in range(0x100)
+)
+# One character, not a run: a pattern that starts with a set lets the engine skip fast.
+_NON_ASCII_NON_WORD = re.compile(r"[^\x00-\x7f\w]")
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _separated(field: _Field) -> bytes:
+    """The field's text in lower case and UTF-8, every non-word character made a space.
+
+    Its words (``.split()``) are those of ``re.findall(r"\\w+", field.lower)``, found 3x
+    cheaper. Non-ASCII characters are mostly punctuation (curly quotes, dashes, no-break
+    spaces), and lower-casing never turns punctuation into a letter or digit (checked over
+    all of Unicode): when all of them are, one byte table lower-cases and separates the
+    words. Otherwise the lower-cased text has its non-ASCII punctuation replaced first.
+    """
+    data = _utf8(field.text)
+    # Deleting the ASCII bytes leaves the other characters whole (UTF-8 never encodes a
+    # character with ASCII bytes): if none of them is a word character, all words are ASCII.
+    if data.isascii() or _WORD.search(_non_ascii(data)) is None:
+        return data.translate(_SEPARATE_AND_LOWER)
+    spaced = _NON_ASCII_NON_WORD.sub(" ", field.lower)
+    return _utf8(spaced).translate(_SEPARATE_ASCII)
+
+
+def _non_ascii(data: bytes) -> str:
+    return data.translate(None, _ASCII).decode("utf-8", "surrogatepass")
+
+
+def _is_word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"
+
+
+def _pieces(term: str) -> list[str]:
+    """The term's parts between spaces and hyphens, lower case unless an acronym."""
+    source = term if term.isupper() else term.lower()
+    return [word for word in re.split(r"[\s-]+", source.strip()) if word]
+
+
+def _term_pattern(pieces: list[str]) -> re.Pattern[str]:
     """Case-sensitive pattern, lower case unless an acronym; matched against lower-cased text.
 
     No look-behind at the start (it stops the regex engine's fast literal search, 30x slower):
-    the word boundary before a match is checked in Python (_Field.starts).
+    the word boundary before a match is checked in Python (_Field._starts).
     """
-    source = term if term.isupper() else term.lower()
-    words = [re.escape(word) for word in re.split(r"[\s-]+", source.strip()) if word]
+    words = [re.escape(word) for word in pieces]
     return re.compile(r"[\s\-]+".join(words) + r"(?:e?s)?(?!\w)")
+
+
+def _forms(word: str) -> tuple[bytes, ...]:
+    """A word and its plain plurals, as words of the text are held (UTF-8)."""
+    return (_utf8(word), _utf8(f"{word}s"), _utf8(f"{word}es"))
 
 
 @dataclass(frozen=True, slots=True)
 class _Term:
-    """A lexicon term ready to match: single words are counted from a word list, others by regex."""
+    """A lexicon term ready to match: single words are counted from the body's words."""
 
     term: str
     weight: float
     pattern: re.Pattern[str]
-    first: str  # first word in lower case
-    words: tuple[str, ...]  # every word in lower case, for the cheap pre-check
-    single: bool  # one word: body hits come from word counts, no regex scan
+    prefix: str  # the pattern's literal start: a cheap substring check before the regex
+    filed_under: tuple[bytes, ...]  # the first word, or a single word's forms (_Index)
+    leading: frozenset[bytes]  # every word but the last, lower case: must all occur
+    last: frozenset[bytes]  # the last word and its plurals, lower case: one must occur
     acronym: bool  # all capitals: matched case-sensitively
+    counted: bool  # one word, any case: its matches are the text's words, no regex scan
+    ascii: bool  # where it matches, the text has its words (a cheap check first)
+    phrase: bytes  # several words: b" w1 w2 ...", to look for among the words in a row
 
     @classmethod
     def build(cls, term: str, weight: float) -> _Term:
         term = term.strip()
+        pieces = _pieces(term)
+        words = [word.lower() for word in _WORD.findall(term)]
+        last = _forms(words[-1]) if words else ()
         return cls(
             term=term,
             weight=float(weight),
-            pattern=_term_pattern(term),
-            first=_first_word(term),
-            words=tuple(w.lower() for w in _WORD.findall(term)),
-            single=_WORD.fullmatch(term) is not None,
+            pattern=_term_pattern(pieces),
+            prefix=pieces[0] if pieces else "",
+            filed_under=(_utf8(words[0]),) if len(words) > 1 else last,
+            leading=frozenset(_utf8(word) for word in words[:-1]),
+            last=frozenset(last),
             acronym=term.isupper(),
+            counted=_WORD.fullmatch(term) is not None and not term.isupper(),
+            ascii=term.isascii(),
+            phrase=b" " + _utf8(" ".join(words)) if len(words) > 1 else b"",
         )
+
+    def may_occur(self, words: AbstractSet[bytes]) -> bool:
+        """Every word of the term is among ``words`` (the last maybe as a plural)."""
+        return self.leading <= words and not self.last.isdisjoint(words)
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """Which terms a word of the text may start: only those are looked at further.
+
+    A term of several words is filed under its first word, a single word under its forms.
+    """
+
+    terms: tuple[_Term, ...]
+    by_word: Mapping[bytes, tuple[int, ...]]
+    watched: frozenset[bytes]  # every word of every term, plurals of the last ones too
+
+    @classmethod
+    def build(cls, terms: tuple[_Term, ...]) -> _Index:
+        by_word: dict[bytes, list[int]] = {}
+        for position, term in enumerate(terms):
+            for word in term.filed_under:
+                by_word.setdefault(word, []).append(position)
+        return cls(
+            terms=terms,
+            by_word={word: tuple(found) for word, found in by_word.items()},
+            watched=frozenset().union(*(term.leading | term.last for term in terms)),
+        )
+
+    def candidates(self, present: Iterable[bytes]) -> list[_Term]:
+        """Terms, in lexicon order, filed under a word ``present`` in the text."""
+        positions: set[int] = set()
+        for word in present:
+            positions.update(self.by_word.get(word, ()))
+        return [self.terms[position] for position in sorted(positions)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +316,7 @@ class RelevanceLexicon:
 
     terms: Mapping[str, float]
     threshold: float = DEFAULT_THRESHOLD
-    _compiled: tuple[_Term, ...] = field(init=False, repr=False, compare=False)
+    _index: _Index = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.threshold <= 1.0:
@@ -229,7 +328,7 @@ class RelevanceLexicon:
             for term, weight in self.terms.items()
             if weight > 0 and term.strip()
         )
-        object.__setattr__(self, "_compiled", compiled)
+        object.__setattr__(self, "_index", _Index.build(compiled))
 
     @classmethod
     def default(cls) -> RelevanceLexicon:
@@ -250,67 +349,81 @@ class RelevanceLexicon:
         """True when the score reaches the threshold."""
         return relevance.score >= self.threshold
 
-    def compiled(self) -> tuple[_Term, ...]:
-        """Every term, ready to match."""
-        return self._compiled
+    def index(self) -> _Index:
+        """The terms ready to match, filed by word to find those a text may contain."""
+        return self._index
 
 
 class _Field:
-    """One field of the article (title, standfirst or body) in original and lower case."""
+    """One field of the article (title, standfirst or body) and the lexicon words it has."""
 
-    def __init__(self, text: str, *, count_words: bool = False) -> None:
+    __slots__ = ("_counts", "_in_a_row", "_lower", "_words", "present", "text")
+
+    def __init__(self, text: str, watched: frozenset[bytes]) -> None:
         self.text = text
-        self.lower = text.lower()
-        self.words = Counter(_WORD.findall(self.lower)) if count_words else Counter()
-        self._exact: Counter[str] | None = None
+        self._lower: str | None = None
+        self._words = _separated(self).split()
+        self.present = watched.intersection(self._words)
+        self._counts: Counter[bytes] | None = None
+        self._in_a_row = b""
 
-    def starts(self, term: _Term) -> Iterator[int]:
+    @property
+    def lower(self) -> str:
+        if self._lower is None:
+            self._lower = self.text.lower()
+        return self._lower
+
+    def contains(self, term: _Term) -> bool:
+        """Whether the term matches here (one whose words occur in the article)."""
+        if term.counted:
+            return not term.last.isdisjoint(self.present)
+        return self._may_match(term) and next(self._starts(term), -1) >= 0
+
+    def count(self, term: _Term) -> int:
+        """Whole-word matches; a single word's are its words here, plurals included."""
+        if term.counted:
+            if term.last.isdisjoint(self.present):
+                return 0
+            if self._counts is None:
+                self._counts = Counter(self._words)
+            return sum(self._counts[form] for form in term.last)
+        return sum(1 for _ in self._starts(term)) if self._may_match(term) else 0
+
+    def _may_match(self, term: _Term) -> bool:
+        """False when an ASCII term's words are not all here, in a row: no need for a regex."""
+        if not term.ascii:
+            return True
+        if not term.may_occur(self.present):
+            return False
+        if not term.phrase:
+            return True
+        if not self._in_a_row:
+            self._in_a_row = b" %b" % b" ".join(self._words)
+        return term.phrase in self._in_a_row
+
+    def _starts(self, term: _Term) -> Iterator[int]:
         """Where the term starts as a whole word."""
         text = self.text if term.acronym else self.lower
-        for match in term.pattern.finditer(text):
+        first = text.find(term.prefix)  # no match can start earlier
+        if first < 0:
+            return
+        for match in term.pattern.finditer(text, first):
             start = match.start()
             if start == 0 or not _is_word_character(text[start - 1]):
                 yield start
 
-    def contains(self, term: _Term) -> bool:
-        return next(self.starts(term), -1) >= 0
-
-    def count(self, term: _Term) -> int:
-        """Whole-word matches; single words come from the word counts (no regex scan)."""
-        if not term.single or not self.words:
-            return sum(1 for _ in self.starts(term))
-        if term.acronym:
-            if self._exact is None:
-                self._exact = Counter(_WORD.findall(self.text))
-            counts, word = self._exact, term.term
-        else:
-            counts, word = self.words, term.first
-        return counts[word] + counts[f"{word}s"] + counts[f"{word}es"]
-
-
-def _is_word_character(character: str) -> bool:
-    return character.isalnum() or character == "_"
-
-
-def _may_occur(term: _Term, words: set[str]) -> bool:
-    """Every word of the term occurs in the text (the last one maybe as a plural)."""
-    *leading, last = term.words
-    if not all(word in words for word in leading):
-        return False
-    return last in words or f"{last}s" in words or f"{last}es" in words
-
 
 def score_relevance(article: CleanArticle, lexicon: RelevanceLexicon) -> Relevance:
     """Score ``article`` against ``lexicon`` (see the module docstring for the formula)."""
-    title = _Field(article.title)
-    standfirst = _Field("\n".join(article.standfirst))
-    body = _Field("\n".join(article.body), count_words=True)
-    # Words of the whole text: only terms whose words all occur are looked at further.
-    words = set(_WORD.findall(f"{title.lower}\n{standfirst.lower}")) | body.words.keys()
+    index = lexicon.index()
+    title = _Field(article.title, index.watched)
+    standfirst = _Field("\n".join(article.standfirst), index.watched)
+    body = _Field("\n".join(article.body), index.watched)
+    present = title.present | standfirst.present | body.present
     contributions: list[tuple[float, str]] = []
     breadth_points = 0.0
-    for term in lexicon.compiled():
-        if not term.words or not _may_occur(term, words):
+    for term in index.candidates(present):
+        if not term.may_occur(present):
             continue
         in_title = _TITLE_WEIGHT if title.contains(term) else 0.0
         in_standfirst = _STANDFIRST_WEIGHT if standfirst.contains(term) else 0.0

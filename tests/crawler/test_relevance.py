@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from crawler.cleaning import CleanArticle
 from crawler.relevance import DEFAULT_TERMS, RelevanceLexicon, score_relevance
@@ -118,3 +123,62 @@ def test_default_lexicon_is_a_real_lexicon() -> None:
     assert sum(1 for term in DEFAULT_TERMS if " " in term) >= 20
     with pytest.raises(ValueError, match="threshold"):
         RelevanceLexicon(terms={"navy": 1}, threshold=1.5)
+
+
+# Properties for any article built from lexicon terms, their plurals and case variants,
+# other words and punctuation (hypothesis).
+FAST = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+_TERMS = sorted(DEFAULT_TERMS)
+_PIECES = st.one_of(
+    st.sampled_from(_TERMS),
+    st.sampled_from(_TERMS).map(lambda term: f"{term}s"),
+    st.sampled_from(_TERMS).map(str.upper),
+    st.sampled_from(_TERMS).map(str.title),
+    st.sampled_from(_TERMS).map(lambda term: term.replace(" ", "-")),
+    st.sampled_from(_TERMS).map(lambda term: f"pre{term}"),
+    st.sampled_from(["the", "Nato", "pla", "plan", "football", "’s", "Zürich", "2026"]),
+    st.sampled_from([",", ".", " — ", "\n", "(", ")", '"', "-"]),
+)
+_TEXT = st.lists(_PIECES, max_size=30).map(" ".join)
+_ARTICLES = st.builds(
+    CleanArticle,
+    title=_TEXT,
+    standfirst=st.lists(_TEXT, max_size=2).map(tuple),
+    body=st.lists(_TEXT, max_size=5).map(tuple),
+)
+
+
+def _found_in(term: str, article: CleanArticle) -> bool:
+    """The term is in the article as a whole word, maybe plural, in any case unless an acronym."""
+    words = r"[\s\-]+".join(re.escape(word) for word in re.split(r"[\s-]+", term))
+    pattern = re.compile(
+        rf"(?<!\w){words}(?:e?s)?(?!\w)", 0 if term.isupper() else re.IGNORECASE
+    )
+    text = "\n".join((article.title, *article.standfirst, *article.body))
+    return pattern.search(text) is not None
+
+
+@FAST
+@given(article=_ARTICLES)
+def test_every_reported_term_is_in_the_article(article: CleanArticle) -> None:
+    result = score_relevance(article, RelevanceLexicon.default())
+    assert 0.0 <= result.score <= 1.0
+    assert len(set(result.terms)) == len(result.terms)
+    for term in result.terms:
+        assert _found_in(term, article), term
+
+
+@FAST
+@given(article=_ARTICLES, term=st.sampled_from(_TERMS))
+def test_a_defence_term_in_the_title_never_lowers_the_score(
+    article: CleanArticle, term: str
+) -> None:
+    lexicon = RelevanceLexicon.default()
+    before = score_relevance(article, lexicon)
+    headline = replace(article, title=f"{article.title} {term}")
+    after = score_relevance(headline, lexicon)
+    assert after.score >= before.score
+    assert term in after.terms
+    assert set(before.terms) <= set(after.terms)
