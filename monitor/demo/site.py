@@ -190,7 +190,13 @@ def write_site(root: Path, articles: list[DemoArticle], base_url: str) -> None:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    """Serves the site's files; extension-less article paths as HTML; no request logging."""
+    """Serves the site's files; extension-less article paths as HTML; no request logging.
+
+    HTTP/1.1, so connections are kept alive between requests as a news site's server keeps them
+    (files are sent with their Content-Length; a 304 has no body).
+    """
+
+    protocol_version = "HTTP/1.1"
 
     def guess_type(self, path: Any) -> str:
         name = str(path)

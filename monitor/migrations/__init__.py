@@ -55,13 +55,48 @@ def stored_revision(connection: Connection) -> str | None:
 
 
 def upgrade_to_head(engine: Engine) -> None:
-    """Run every missing revision (nothing, and no Alembic import, when the store is at head)."""
+    """Run every missing revision (nothing, and no Alembic import, when the store is at head).
+
+    An empty database gets the models' tables and is stamped at head, as Alembic's own advice
+    for building a new database goes (tests/db checks that this gives the very schema the
+    revisions build); only an existing store runs revisions, through Alembic.
+    """
     if current_revision(engine) == HEAD_REVISION:
+        return
+    if _create_if_empty(engine):
         return
     # imported here: Alembic is needed only when there is something to upgrade
     from monitor.migrations.runner import migrate_to_head
 
     migrate_to_head(engine)
+
+
+def _create_if_empty(engine: Engine) -> bool:
+    """Create every table of an empty database and stamp it at head; False if it is not empty."""
+    from monitor.models import Base
+
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK}
+            )
+        tables = inspect(connection).get_table_names()
+        if tables:
+            return (
+                stored_revision(connection) == HEAD_REVISION
+            )  # another process made it
+        Base.metadata.create_all(connection)
+        connection.execute(
+            text(
+                f"CREATE TABLE {VERSION_TABLE} (version_num VARCHAR(32) NOT NULL, "
+                f"CONSTRAINT {VERSION_TABLE}_pkc PRIMARY KEY (version_num))"
+            )
+        )
+        connection.execute(
+            text(f"INSERT INTO {VERSION_TABLE} (version_num) VALUES (:head)"),
+            {"head": HEAD_REVISION},
+        )
+    return True
 
 
 def is_migrated_object(

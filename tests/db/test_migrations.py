@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, MetaData, func, select, text
+from sqlalchemy import Engine, MetaData, func, inspect, select, text
 from sqlalchemy import insert as insert_into
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +23,7 @@ from monitor.models import Base, Change, Delivery, Version
 from monitor.runs import start_run
 from monitor.store import content_of, find_article, versions_of
 from tests.db.db_articles import RULES, article_item, paragraphs_about
+from tests.services import fresh_postgres_database
 
 URLS = [f"http://127.0.0.1:9/2024/05/{day:02d}/story-{day}.html" for day in (1, 2, 3)]
 
@@ -158,11 +159,68 @@ def assert_kept(
 
 
 def test_the_migrations_at_head_match_the_models(engine: Engine) -> None:
-    ensure_schema(engine)
+    upgrade_to(engine, "head")  # every revision script, run by Alembic
     assert current_revision(engine) == head_revision()
     assert schema_differences(engine) == [], (
         "models.py changed without a migration: run python -m monitor.migrations revision 'what changed'"
     )
+
+
+def _schema(engine: Engine) -> dict[str, object]:
+    """Every table's columns, keys, indexes and constraints, as the database reports them."""
+    inspector = inspect(engine)
+    found: dict[str, object] = {}
+    for table in sorted(inspector.get_table_names()):
+        if (
+            "_fts" in table
+        ):  # the search index is monitor.search's, made the same way for both
+            continue
+        found[table] = {
+            "columns": [
+                (c["name"], str(c["type"]), c["nullable"])
+                for c in inspector.get_columns(table)
+            ],
+            "primary_key": inspector.get_pk_constraint(table)["constrained_columns"],
+            "foreign_keys": sorted(
+                (tuple(fk["constrained_columns"]), fk["referred_table"])
+                for fk in inspector.get_foreign_keys(table)
+            ),
+            "indexes": sorted(
+                (
+                    (tuple(ix["column_names"]), bool(ix["unique"]))
+                    for ix in inspector.get_indexes(table)
+                    if "_fts" not in (ix["name"] or "")
+                ),
+                key=repr,
+            ),
+            "unique": sorted(
+                tuple(uc["column_names"])
+                for uc in inspector.get_unique_constraints(table)
+            ),
+        }
+    return found
+
+
+def test_a_new_database_is_the_schema_the_revisions_build(
+    db_url: str, tmp_path: Path
+) -> None:
+    """First use builds the tables from the models and stamps head, without running the
+    revisions: what it builds must be exactly what the revision scripts build."""
+    created = make_engine(db_url)
+    ensure_schema(created)
+    migrated = make_engine(f"sqlite:///{tmp_path / 'migrated.sqlite3'}")
+    if created.dialect.name == "postgresql":
+        migrated.dispose()
+        with fresh_postgres_database() as other:
+            migrated = make_engine(other)
+            upgrade_to(migrated, "head")
+            assert _schema(created) == _schema(migrated)
+            migrated.dispose()
+    else:
+        upgrade_to(migrated, "head")
+        assert _schema(created) == _schema(migrated)
+    assert current_revision(created) == head_revision()
+    created.dispose()
 
 
 def test_head_revision_is_the_newest_migration_script() -> None:
