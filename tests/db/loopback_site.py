@@ -102,8 +102,11 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve_site(articles: int) -> Iterator[LoopbackSite]:
-    """Serve a site of ``articles`` articles on a free loopback port until the block ends."""
+def serve_site(articles: int, *, latency_s: float = 0.0) -> Iterator[LoopbackSite]:
+    """Serve a site of ``articles`` articles on a free loopback port until the block ends.
+
+    ``latency_s``: how long each article takes to answer, as a real news site's server does.
+    """
     site = LoopbackSite(base="", articles=articles)
 
     class Handler(BaseHTTPRequestHandler):
@@ -111,6 +114,8 @@ def serve_site(articles: int) -> Iterator[LoopbackSite]:
             with site.lock:
                 site.hits[self.path] += 1
             status, content_type, text = _page(site, self.path)
+            if latency_s and self.path.endswith(".html"):
+                time.sleep(latency_s)
             body = text.encode("utf-8")
             self.send_response(status)
             self.send_header("Content-Type", content_type)

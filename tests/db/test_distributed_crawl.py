@@ -64,8 +64,10 @@ def test_two_workers_fetch_every_page_once_and_store_what_one_worker_stores(
     tmp_path: Path, pg_url: str, redis_prefix: tuple[str, str]
 ) -> None:
     redis_url, prefix = redis_prefix
-    with serve_site(ARTICLES) as site:
-        config = site.write_config(tmp_path)
+    # pages answer in 100 ms, four at a time per worker: one worker alone needs longer than the
+    # 5 s an idle worker may take to look at the shared queue again (Scrapy's heartbeat)
+    with serve_site(ARTICLES, latency_s=0.1) as site:
+        config = site.write_config(tmp_path, concurrency=4)
         assert "2 work messages" in enqueue(config, pg_url, redis_url, prefix)
         run = run_workers(2, config, pg_url, redis_url, prefix)
         assert run.returncodes == (0, 0), run.failures()
