@@ -26,6 +26,21 @@ MIN_ITEM = 20  # list items and table cells are shorter
 MAX_LINK_SHARE = 0.3
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _SHORT_OK = frozenset({"li", "dd", "td", "blockquote"})
+# Narrowing to the marked article body (see narrow_to_body)
+BODY_SHARE = 0.6  # the marked body holds at least this share of the container's text
+OTHER_BODY_SHARE = (
+    0.1  # and no other marked body holds this much (a split article, a listing)
+)
+# class/id names that mark an article's own body in CMS templates (alone or as the last part of
+# a prefixed name: td-post-content, c-article-body)
+BODY_NAMES = frozenset(
+    {
+        "entry-content", "post-content", "article-content", "article-body", "articlebody",
+        "story-body", "post-body", "entry-body", "blog-content", "post-entry",
+        "single-content", "content-body", "article__body", "article-text", "story-content",
+        "rich-text", "blog-post-content",
+    }
+)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -100,6 +115,44 @@ def choose_by_coverage(root: Any) -> tuple[Any | None, int]:
         else:
             walker.end(element, tag if element is not root else "body")
     return walker.best, walker.best_good
+
+
+def _marked_body(element: Any) -> bool:
+    if element.tag == "article":
+        return True
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower().split()
+    return any(
+        name in BODY_NAMES
+        or any(name.endswith(sep + body) for body in BODY_NAMES for sep in "-_")
+        for name in names
+    )
+
+
+def narrow_to_body(container: Any) -> Any:
+    """The article body the container's markup marks, when it holds most of its text.
+
+    Coverage climbs from the article to the wrapper around it when what sits beside the article
+    reads like prose too: calls to action, author bios, testimonials, teasers of other posts,
+    disclaimers. An ``<article>`` or ``entry-content``-like element holding most of the text
+    (and no second one holding much: a split article, a listing) is the article itself.
+    """
+    marked = [
+        e
+        for e in container.iterdescendants()
+        if isinstance(e.tag, str) and _marked_body(e)
+    ]
+    chosen = set(marked)
+    outermost = [e for e in marked if not any(a in chosen for a in e.iterancestors())]
+    if not outermost:
+        return container
+    sized = sorted(((text_size(e), e) for e in outermost), key=lambda item: -item[0])
+    total = text_size(container)
+    largest, body = sized[0]
+    if largest < total * BODY_SHARE:
+        return container
+    if len(sized) > 1 and sized[1][0] >= total * OTHER_BODY_SHARE:
+        return container
+    return body
 
 
 def rule_content(matches: list[Any]) -> Any | None:

@@ -17,7 +17,7 @@ from lxml import etree
 from crawler.cleaning.appstate import next_data, next_data_blocks, text_blocks
 from crawler.cleaning.article import CleanArticle
 from crawler.cleaning.blocks import Block, collect_blocks
-from crawler.cleaning.coverage import choose_by_coverage, rule_content
+from crawler.cleaning.coverage import choose_by_coverage, narrow_to_body, rule_content
 from crawler.cleaning.decode import decode_html, looks_binary
 from crawler.cleaning.filtering import Filtered, LineContext, filter_blocks
 from crawler.cleaning.metadata import Metadata, extract_metadata
@@ -147,7 +147,7 @@ def _fallback_blocks(
 
 def _choose(body: Any) -> list[Any]:
     best, _ = choose_by_coverage(body)
-    return [best] if best is not None else []
+    return [narrow_to_body(best)] if best is not None else []
 
 
 def _extract(

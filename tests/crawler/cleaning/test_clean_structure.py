@@ -1,0 +1,39 @@
+"""Generic structural signals that end the article where its markup says it ends."""
+
+from __future__ import annotations
+
+from crawler.cleaning import clean_html
+
+PARAGRAPHS = (
+    "The navy has ordered four more offshore patrol vessels from the national yard, bringing "
+    + "the class to ten ships by the end of the decade.",
+    "The first of the new hulls will be laid down next spring, and the yard expects to deliver "
+    + "one ship a year once the production line is running again.",
+    "Officials said the vessels will carry a larger flight deck than the first batch, so that "
+    + "they can operate the navy's new medium helicopters at sea.",
+)
+
+
+def test_prose_beside_the_marked_article_body_is_not_the_article() -> None:
+    article_html = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    page = f"""<html><body><main class="wrapper">
+    <article class="post"><h1>Navy orders four more patrol vessels</h1>{article_html}</article>
+    <div class="cta-box"><h3>Work with our team</h3>
+    <p>Whether you are planning your next project or looking for expert advice, our team of
+    specialists is ready to help you every step of the way, so get in touch today.</p></div>
+    <div class="bio"><p>Jane Roe writes about the shipbuilding industry and has covered naval
+    procurement for more than fifteen years for several trade magazines.</p></div>
+    </main></body></html>"""
+    body = clean_html(page).body
+    assert body == PARAGRAPHS
+
+
+def test_an_article_split_over_two_marked_bodies_is_kept_whole() -> None:
+    page = f"""<html><body><main class="wrapper"><h1>Navy orders more patrol vessels</h1>
+    <div class="rich-text"><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p></div>
+    <div class="note"><p>The order follows a review of the fleet published last year.</p></div>
+    <div class="rich-text"><p>{PARAGRAPHS[2]}</p></div>
+    </main></body></html>"""
+    body = clean_html(page).body
+    assert PARAGRAPHS[0] in body
+    assert PARAGRAPHS[2] in body
