@@ -37,3 +37,15 @@ def test_an_article_split_over_two_marked_bodies_is_kept_whole() -> None:
     body = clean_html(page).body
     assert PARAGRAPHS[0] in body
     assert PARAGRAPHS[2] in body
+
+
+def test_a_republish_box_with_the_article_as_raw_html_is_not_the_article() -> None:
+    article_html = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    copy = "&lt;h1&gt;Navy orders patrol vessels&lt;/h1&gt;" + "".join(
+        f"&lt;p&gt;{p}&lt;/p&gt;" for p in PARAGRAPHS * 3
+    )
+    page = f"""<html><body><div class="post"><h1>Navy orders patrol vessels</h1>
+    {article_html}<div class="modal-box"><textarea readonly>{copy}</textarea></div>
+    </div></body></html>"""
+    body = clean_html(page).body
+    assert body == PARAGRAPHS
