@@ -38,7 +38,8 @@ BODY_NAMES = frozenset(
         "entry-content", "post-content", "article-content", "article-body", "articlebody",
         "story-body", "post-body", "entry-body", "blog-content", "post-entry",
         "single-content", "content-body", "article__body", "article-text", "story-content",
-        "rich-text", "blog-post-content",
+        "rich-text", "blog-post-content", "post-text", "article__content", "post__content",
+        "entry__content", "story-text", "main-content", "page-content",
     }
 )  # fmt: skip
 
@@ -128,14 +129,8 @@ def _marked_body(element: Any) -> bool:
     )
 
 
-def narrow_to_body(container: Any) -> Any:
-    """The article body the container's markup marks, when it holds most of its text.
-
-    Coverage climbs from the article to the wrapper around it when what sits beside the article
-    reads like prose too: calls to action, author bios, testimonials, teasers of other posts,
-    disclaimers. An ``<article>`` or ``entry-content``-like element holding most of the text
-    (and no second one holding much: a split article, a listing) is the article itself.
-    """
+def _marked_inside(container: Any) -> Any:
+    """The one marked body inside the container holding most of its text, or the container."""
     marked = [
         e
         for e in container.iterdescendants()
@@ -153,6 +148,23 @@ def narrow_to_body(container: Any) -> Any:
     if len(sized) > 1 and sized[1][0] >= total * OTHER_BODY_SHARE:
         return container
     return body
+
+
+def narrow_to_body(container: Any) -> Any:
+    """The article body the container's markup marks, when it holds most of its text.
+
+    Coverage climbs from the article to the wrapper around it when what sits beside the article
+    reads like prose too: calls to action, author bios, testimonials, teasers of other posts,
+    disclaimers. An ``<article>`` or ``entry-content``-like element holding most of the text
+    (and no second one holding much: a split article, a listing) is the article itself; inside
+    it, the same goes for an ``entry-content`` within an ``<article>`` (its header and footer
+    hold bylines, tags and share bars).
+    """
+    while True:
+        body = _marked_inside(container)
+        if body is container:
+            return body
+        container = body
 
 
 def rule_content(matches: list[Any]) -> Any | None:

@@ -49,3 +49,16 @@ def test_a_republish_box_with_the_article_as_raw_html_is_not_the_article() -> No
     </div></body></html>"""
     body = clean_html(page).body
     assert body == PARAGRAPHS
+
+
+def test_inside_the_article_element_the_marked_entry_content_is_the_body() -> None:
+    article_html = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    page = f"""<html><body><main><article class="post"><h1>Navy orders patrol vessels</h1>
+    <div class="entry-content">{article_html}</div>
+    <div class="author-card"><p>Jane Roe has written about shipbuilding and naval
+    procurement for fifteen years, for trade magazines in Europe and in North America.</p></div>
+    </article><div class="next-steps"><p>Whether you are planning your next project or looking
+    for expert advice, our team of specialists is ready to help, so get in touch.</p></div>
+    </main></body></html>"""
+    body = clean_html(page).body
+    assert body == PARAGRAPHS
