@@ -11,6 +11,7 @@ are covered as a whole, which a score credited to two or three ancestors cannot 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,24 +119,22 @@ def choose_by_coverage(root: Any) -> tuple[Any | None, int]:
     return walker.best, walker.best_good
 
 
+_BODY_NAME = re.compile(
+    r"(?:^|\s)(?:\S*[-_])?(?:"
+    + "|".join(re.escape(name) for name in sorted(BODY_NAMES))
+    + r")(?=\s|$)"
+)
+
+
 def _marked_body(element: Any) -> bool:
     if element.tag == "article":
         return True
-    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower().split()
-    return any(
-        name in BODY_NAMES
-        or any(name.endswith(sep + body) for body in BODY_NAMES for sep in "-_")
-        for name in names
-    )
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return _BODY_NAME.search(names) is not None
 
 
-def _marked_inside(container: Any) -> Any:
+def _marked_inside(container: Any, marked: list[Any]) -> Any:
     """The one marked body inside the container holding most of its text, or the container."""
-    marked = [
-        e
-        for e in container.iterdescendants()
-        if isinstance(e.tag, str) and _marked_body(e)
-    ]
     chosen = set(marked)
     outermost = [e for e in marked if not any(a in chosen for a in e.iterancestors())]
     if not outermost:
@@ -160,11 +159,18 @@ def narrow_to_body(container: Any) -> Any:
     it, the same goes for an ``entry-content`` within an ``<article>`` (its header and footer
     hold bylines, tags and share bars).
     """
-    while True:
-        body = _marked_inside(container)
+    marked = [
+        e
+        for e in container.iterdescendants()
+        if isinstance(e.tag, str) and _marked_body(e)
+    ]
+    while marked:
+        body = _marked_inside(container, marked)
         if body is container:
-            return body
+            break
         container = body
+        marked = [e for e in marked if body in e.iterancestors()]
+    return container
 
 
 def rule_content(matches: list[Any]) -> Any | None:
