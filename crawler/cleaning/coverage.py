@@ -19,6 +19,7 @@ from lxml import etree
 
 from crawler.cleaning.blocks import BLOCK_TAGS
 from crawler.cleaning.prune import text_size
+from crawler.cleaning.rules import Selector
 
 PENALTY = 0.7  # on the wcxb dev pages: 0.55-0.85 score alike (best F1), 1.0-1.5 lose more recall than they gain precision
 MIN_RULE_CHARS = 250  # characters a content rule's match needs before it is trusted
@@ -119,18 +120,13 @@ def choose_by_coverage(root: Any) -> tuple[Any | None, int]:
     return walker.best, walker.best_good
 
 
-_BODY_NAME = re.compile(
-    r"(?:^|\s)(?:\S*[-_])?(?:"
-    + "|".join(re.escape(name) for name in sorted(BODY_NAMES))
-    + r")(?=\s|$)"
+_ANY_NAME = "|".join(re.escape(name) for name in sorted(BODY_NAMES))
+_BODY_VALUE = rf"(?:[\s\S]*\s)?(?:\S*[-_])?(?:{_ANY_NAME})(?:\s[\s\S]*)?"
+# picked in the cleaner's one selector walk (verdicts memoised per class string)
+BODY_MARKS = Selector(
+    tags=frozenset({"article"}),
+    attributes=(("class", _BODY_VALUE), ("id", _BODY_VALUE)),
 )
-
-
-def _marked_body(element: Any) -> bool:
-    if element.tag == "article":
-        return True
-    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-    return _BODY_NAME.search(names) is not None
 
 
 def _marked_inside(container: Any, marked: list[Any]) -> Any:
@@ -149,7 +145,7 @@ def _marked_inside(container: Any, marked: list[Any]) -> Any:
     return body
 
 
-def narrow_to_body(container: Any) -> Any:
+def narrow_to_body(container: Any, marks: list[Any]) -> Any:
     """The article body the container's markup marks, when it holds most of its text.
 
     Coverage climbs from the article to the wrapper around it when what sits beside the article
@@ -157,13 +153,10 @@ def narrow_to_body(container: Any) -> Any:
     disclaimers. An ``<article>`` or ``entry-content``-like element holding most of the text
     (and no second one holding much: a split article, a listing) is the article itself; inside
     it, the same goes for an ``entry-content`` within an ``<article>`` (its header and footer
-    hold bylines, tags and share bars).
+    hold bylines, tags and share bars). ``marks`` are the elements BODY_MARKS picked in the
+    page (pruned ones and those outside the container are skipped).
     """
-    marked = [
-        e
-        for e in container.iterdescendants()
-        if isinstance(e.tag, str) and _marked_body(e)
-    ]
+    marked = [e for e in marks if container in e.iterancestors()]
     while marked:
         body = _marked_inside(container, marked)
         if body is container:
