@@ -11,7 +11,6 @@ are covered as a whole, which a score credited to two or three ancestors cannot 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,13 +119,8 @@ def choose_by_coverage(root: Any) -> tuple[Any | None, int]:
     return walker.best, walker.best_good
 
 
-_ANY_NAME = "|".join(re.escape(name) for name in sorted(BODY_NAMES))
-_BODY_VALUE = rf"(?:[\s\S]*\s)?(?:\S*[-_])?(?:{_ANY_NAME})(?:\s[\s\S]*)?"
 # picked in the cleaner's one selector walk (verdicts memoised per class string)
-BODY_MARKS = Selector(
-    tags=frozenset({"article"}),
-    attributes=(("class", _BODY_VALUE), ("id", _BODY_VALUE)),
-)
+BODY_MARKS = Selector(tags=frozenset({"article"}), name_ends=BODY_NAMES)
 
 
 def _marked_inside(container: Any, marked: list[Any]) -> Any:

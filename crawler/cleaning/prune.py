@@ -187,4 +187,5 @@ def strip_never_text(root: Any, selector: Selector) -> Selector:
         selector.attributes,
         selector.names,
         selector.xpaths,
+        selector.name_ends,
     )

@@ -62,3 +62,13 @@ def test_inside_the_article_element_the_marked_entry_content_is_the_body() -> No
     </main></body></html>"""
     body = clean_html(page).body
     assert body == PARAGRAPHS
+
+
+def test_a_body_name_matches_alone_or_at_the_end_of_a_prefixed_class_name() -> None:
+    from crawler.cleaning.rules import Selector
+
+    selector = Selector(name_ends=frozenset({"post-content"}))
+    for names in ({"post-content"}, {"td-post-content", "x"}, {"theme_post-content"}):
+        assert selector.matches("div", names, names, ())
+    for names in ({"post-content-footer"}, {"mypost-content"}, {"content"}, set()):
+        assert not selector.matches("div", names, names, ())
