@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 # Bump whenever a change to the cleaner can change its output for some page: the monitor re-cleans
 # the previous version's raw HTML before comparing, so an upgrade never looks like an edit.
-CLEANER_VERSION = "3"
+CLEANER_VERSION = "4"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -17,7 +17,12 @@ from lxml import etree
 from crawler.cleaning.appstate import next_data, next_data_blocks, text_blocks
 from crawler.cleaning.article import CleanArticle
 from crawler.cleaning.blocks import Block, collect_blocks
-from crawler.cleaning.coverage import choose_by_coverage, rule_content
+from crawler.cleaning.coverage import (
+    BODY_MARKS,
+    choose_by_coverage,
+    narrow_to_body,
+    rule_content,
+)
 from crawler.cleaning.decode import decode_html, looks_binary
 from crawler.cleaning.filtering import Filtered, LineContext, filter_blocks
 from crawler.cleaning.metadata import Metadata, extract_metadata
@@ -145,9 +150,9 @@ def _fallback_blocks(
     return None
 
 
-def _choose(body: Any) -> list[Any]:
+def _choose(body: Any, marks: list[Any]) -> list[Any]:
     best, _ = choose_by_coverage(body)
-    return [best] if best is not None else []
+    return [narrow_to_body(best, marks)] if best is not None else []
 
 
 def _extract(
@@ -158,18 +163,23 @@ def _extract(
     page_text = head_text(body, 20000)
     raw_next = next_data(doc)
     drop = strip_never_text(body, rules.drop)
-    content_picks, standfirst_picks, drop_picks, always_picks, caption_picks = (
-        select_many(
-            body,
-            (rules.content, rules.standfirst, drop, rules.drop_always, rules.caption),
-        )
+    selectors = (
+        rules.content,
+        rules.standfirst,
+        drop,
+        rules.drop_always,
+        rules.caption,
+        BODY_MARKS,
+    )
+    content_picks, standfirst_picks, drop_picks, always_picks, caption_picks, marks = (
+        select_many(body, selectors)
     )
     ruled = rule_content(content_picks)
     standfirst = _standfirst(standfirst_picks, ruled)
     headline = body.find(".//h1")
     protected = frozenset(e for e in (ruled, headline) if e is not None)
     prune(body, drop_picks, protected, always_picks)
-    content = [ruled] if ruled is not None else _choose(body)
+    content = [ruled] if ruled is not None else _choose(body, marks)
     captions = _captions(content, caption_picks) if content else ()
     blocks = [block for element in content for block in collect_blocks(element)]
     ctx = LineContext(

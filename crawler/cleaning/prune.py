@@ -14,9 +14,14 @@ _WORD_SPLIT = re.compile(r"[-_]")
 _WORDS = re.compile(r"[^\s_-]+")
 # Tags whose content is never markup (raw text, void elements): removed without the size guard.
 # Others (button, select, noscript...) go through it: an unclosed <button> swallows the page.
+# A <textarea> holds raw text (its markup shows as text, as a copy-and-paste "republish this"
+# box does); an unclosed one turns the rest of the page into raw text, in browsers too.
 _NEVER_TEXT = frozenset(
-    {"script", "style", "template", "link", "meta", "option", "optgroup", "datalist"}
-)
+    {
+        "script", "style", "template", "link", "meta", "option", "optgroup", "datalist",
+        "textarea",
+    }
+)  # fmt: skip
 # Pruning as a whole never removes more than this share of the page's words: the smallest picked
 # elements go first, so junk goes and a wrapper mislabelled by its classes stays.
 BUDGET_SHARE = 0.65
@@ -182,4 +187,5 @@ def strip_never_text(root: Any, selector: Selector) -> Selector:
         selector.attributes,
         selector.names,
         selector.xpaths,
+        selector.name_ends,
     )

@@ -56,8 +56,10 @@ class Selector:
     """Elements picked by tag name, class/id token, attribute value or XPath (any of them).
 
     ``attributes`` maps an attribute name to a regular expression its whole value must match
-    (case-insensitive). Tags, tokens and attributes are checked in one pass over the tree in
-    Python; XPath (slower: a full walk per expression) is for the rare rule nothing else can say.
+    (case-insensitive). ``name_ends`` match a whole class/id name or its end after - or _
+    (``post-content`` matches ``td-post-content``). Tags, tokens, names and attributes are
+    checked in one pass over the tree in Python; XPath (slower: a full walk per expression) is
+    for the rare rule nothing else can say.
     """
 
     tags: frozenset[str] = frozenset()
@@ -65,9 +67,11 @@ class Selector:
     attributes: tuple[tuple[str, str], ...] = ()
     names: frozenset[str] = frozenset()
     xpaths: tuple[etree.XPath, ...] = ()
+    name_ends: frozenset[str] = frozenset()
     attribute_patterns: Mapping[str, re.Pattern[str]] = field(
         default_factory=dict, init=False, compare=False
     )
+    _ends: tuple[str, ...] = field(default=(), init=False, compare=False)
 
     def __post_init__(self) -> None:
         merged: dict[str, list[str]] = {}
@@ -81,6 +85,8 @@ class Selector:
                 for name, patterns in merged.items()
             },
         )
+        ends = tuple(sep + end for end in sorted(self.name_ends) for sep in "-_")
+        object.__setattr__(self, "_ends", ends)
 
     def merged(self, other: Selector) -> Selector:
         return Selector(
@@ -89,6 +95,7 @@ class Selector:
             self.attributes + other.attributes,
             self.names | other.names,
             self.xpaths + other.xpaths,
+            self.name_ends | other.name_ends,
         )
 
     def matches(
@@ -109,6 +116,10 @@ class Selector:
             self.tokens.isdisjoint(words) and self.names.isdisjoint(names)
         ):
             return True
+        if self._ends and names:
+            for name in names:
+                if name.endswith(self._ends) or name in self.name_ends:
+                    return True
         patterns = self.attribute_patterns
         if patterns:
             for name, value in attributes:
