@@ -46,8 +46,13 @@ RETRY_TIMES = 2
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 REDIRECT_MAX_TIMES = 5
 # Redirects off the source's site or to private addresses are refused (crawler.redirects); before
-# robots.txt (100), so the other site sees no request at all.
-DOWNLOADER_MIDDLEWARES = {"crawler.redirects.SiteBoundRedirectMiddleware": 50}
+# robots.txt (100), so the other site sees no request at all. robots.txt itself is checked by
+# crawler.robots, which also holds the pages that arrive while it is being fetched.
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.redirects.SiteBoundRedirectMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.SharedRobotsTxtMiddleware": 100,
+}
 
 # News pages are well under a megabyte; 10 MB stops runaway downloads.
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
