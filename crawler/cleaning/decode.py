@@ -40,12 +40,16 @@ def _codec(name: str | None) -> str | None:
     return "cp1252" if name in _LATIN or codec in _LATIN else codec
 
 
+# Control characters other than tab, newline, vertical tab, form feed and carriage return.
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
+
+
 def looks_binary(data: bytes) -> bool:
     """True for data that is not text: NUL bytes or many control characters near the start."""
     head = data[:4096]
     if not head or head.startswith(tuple(bom for bom, _ in _BOMS[1:])):
         return False
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return b"\x00" in head or controls > len(head) // 20
 
 
