@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from tldextract import TLDExtract
 from w3lib.url import canonicalize_url
+
+if TYPE_CHECKING:
+    from tldextract import TLDExtract
 
 # Query parameters that only say where a reader came from: the same article with and without them is
 # the same page, so they are dropped before dedupe and before a URL is stored.
@@ -213,6 +216,10 @@ def url_key(url: str) -> str:
 def _extractor() -> TLDExtract:
     # The bundled Public Suffix List snapshot only: never fetch the list over the network. Private
     # suffixes (github.io, blogspot.com) count, so two blogs on one host are two sites.
+    # Imported here: tldextract (with requests) costs ~50 ms of start-up that a crawl whose links
+    # all stay on their page's host never needs.
+    from tldextract import TLDExtract
+
     return TLDExtract(
         suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
     )
