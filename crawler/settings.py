@@ -52,6 +52,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.redirects.SiteBoundRedirectMiddleware": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.robots.SharedRobotsTxtMiddleware": 100,
+    # no sessions (COOKIES_ENABLED below); not even loaded, which spares its imports
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
 }
 
 # News pages are well under a megabyte; 10 MB stops runaway downloads.
@@ -63,6 +65,11 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote-control HTTP endpoint can run code in the crawler: not wanted in a service.
 REMOTE_CONTROL_ENABLED = False
+# Off above, and not loaded at all (the remote control alone imports aiohttp's web server).
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+}
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 # `-o out.jsonl` / `-o out.json`: exporters that can write the raw page (bytes) as text.

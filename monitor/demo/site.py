@@ -210,11 +210,18 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         """Silence per-request logging."""
 
 
+class _Server(ThreadingHTTPServer):
+    # a crawler opens its connections at once; with the default backlog of 5 some of them wait
+    # for the kernel's one-second SYN retry
+    request_queue_size = 128
+    daemon_threads = True
+
+
 @contextmanager
 def serve_directory(root: Path) -> Iterator[str]:
     """Serve ``root`` on 127.0.0.1 at a free port; yields the base URL."""
     handler = partial(_QuietHandler, directory=str(root))
-    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+    with _Server(("127.0.0.1", 0), handler) as server:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
