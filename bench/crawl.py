@@ -8,7 +8,7 @@ In one run, on a loopback site of N article pages (served by a separate process)
 Reports wall and CPU seconds and CPU per page; the targets: (3) CPU/page <= 1.25 x ((1) + (2)),
 (4) no slower than (3), and (4), where every page answers 304, at least 3x faster (wall) than (3).
 
-    python bench/crawl.py [--pages 1000]
+    python bench/crawl.py [--pages 1000] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ import os
 import re
 import resource
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -96,20 +98,78 @@ def _runs(database: Path) -> list[tuple[int, ...]]:
         ).fetchall()
 
 
+STEPS = (
+    "bare Scrapy fetch",
+    "cleaner alone",
+    "defwatch crawl, first",
+    "defwatch crawl, unchanged",
+)
+
+
+@dataclass(frozen=True)
+class Round:
+    """One round of the four steps: (wall, CPU) seconds each, and what the two crawls stored."""
+
+    times: dict[str, tuple[float, float]]
+    stored: list[tuple[int, ...]]
+    answered: list[str]
+
+
+def _round(
+    folder: Path, number: int, base: str, pages: list[bytes], urls: list[str]
+) -> Round:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    times: dict[str, tuple[float, float]] = {}
+    overrides = [f"{k}={v}" for k, v in SETTINGS.items()]
+    times[STEPS[0]] = _timed_child(
+        [sys.executable, "-c", BARE_SPIDER, base + "/sitemap.xml", *overrides], env
+    )
+    start_wall, start_cpu = time.perf_counter(), time.process_time()
+    for page, url in zip(pages, urls, strict=False):
+        clean_html(page, url)
+    times[STEPS[1]] = (
+        time.perf_counter() - start_wall,
+        time.process_time() - start_cpu,
+    )
+    database = folder / f"bench-{number}.sqlite3"
+    config = folder / f"defwatch-{number}.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{database}"\n\n[[sources]]\nname = "bench"\n'
+        f'sitemaps = ["{base}/sitemap.xml"]\nall_relevant = true\n',
+        "utf-8",
+    )
+    crawl = [sys.executable, "-m", "monitor", "-q", "--config", str(config), "crawl"]
+    for k, v in SETTINGS.items():
+        crawl += ["-s", f"{k}={v}"]
+    times[STEPS[2]] = _timed_child(crawl, env)
+    log = folder / f"recrawl-{number}.log"
+    times[STEPS[3]] = _timed_child([*crawl, "--log-file", str(log)], env)
+    answered = re.findall(
+        r"revalidated \d+ pages: \d+ not modified", log.read_text("utf-8")
+    )
+    return Round(times, _runs(database), answered)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="rounds of all four steps; the medians are reported (shared machines are noisy)",
+    )
     options = parser.parse_args()
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
     # Scrapy runs from the byte code pip compiled when it installed it; give defwatch's own
     # modules the same (an editable checkout under PYTHONDONTWRITEBYTECODE=1 would otherwise
     # compile them from source in every crawl)
     for package in ("crawler", "monitor", "alerts"):
         compileall.compile_dir(REPO / package, quiet=1)
-    with tempfile.TemporaryDirectory(prefix="defwatch-bench-") as folder:
-        root = Path(folder) / "site"
+    with tempfile.TemporaryDirectory(prefix="defwatch-bench-") as name:
+        folder = Path(name)
+        root = folder / "site"
         root.mkdir()
         ready = multiprocessing.Event()
         port = multiprocessing.Value("i", 0)
@@ -121,71 +181,42 @@ def main() -> None:
         base = f"http://127.0.0.1:{port.value}"
         urls = write_site(root, options.pages, base)
         pages = [p.read_bytes() for p in sorted(root.glob("news/*/article/*"))]
-        results: list[tuple[str, float, float]] = []
-
-        overrides = [f"{k}={v}" for k, v in SETTINGS.items()]
-        wall, cpu = _timed_child(
-            [sys.executable, "-c", BARE_SPIDER, base + "/sitemap.xml", *overrides], env
-        )
-        results.append(("bare Scrapy fetch", wall, cpu))
-
-        start_wall, start_cpu = time.perf_counter(), time.process_time()
-        for page, url in zip(pages, urls, strict=False):
-            clean_html(page, url)
-        results.append(
-            (
-                "cleaner alone",
-                time.perf_counter() - start_wall,
-                time.process_time() - start_cpu,
-            )
-        )
-
-        config = Path(folder) / "defwatch.toml"
-        config.write_text(
-            f'[database]\nurl = "sqlite:///{folder}/bench.sqlite3"\n\n[[sources]]\nname = "bench"\n'
-            f'sitemaps = ["{base}/sitemap.xml"]\nall_relevant = true\n',
-            "utf-8",
-        )
-        crawl = [
-            sys.executable,
-            "-m",
-            "monitor",
-            "-q",
-            "--config",
-            str(config),
-            "crawl",
+        rounds = [
+            _round(folder, number, base, pages, urls)
+            for number in range(options.repeat)
         ]
-        for k, v in SETTINGS.items():
-            crawl += ["-s", f"{k}={v}"]
-        results.append(("defwatch crawl, first", *_timed_child(crawl, env)))
-        log = Path(folder) / "recrawl.log"
-        recrawl = [*crawl, "--log-file", str(log)]
-        results.append(("defwatch crawl, unchanged", *_timed_child(recrawl, env)))
-        stored = _runs(Path(folder) / "bench.sqlite3")
-        answered = re.findall(
-            r"revalidated \d+ pages: \d+ not modified", log.read_text("utf-8")
-        )
         server.terminate()
+    _report(rounds, len(urls), base)
 
-    count = len(urls)
-    print(f"{count} pages on {base}\n")
+
+def _report(rounds: list[Round], count: int, base: str) -> None:
+    def median_of(step: str, which: int) -> float:
+        return statistics.median(r.times[step][which] for r in rounds)
+
+    print(f"{count} pages on {base}; {len(rounds)} round(s), medians\n")
     print(f"{'step':<28}{'wall s':>9}{'CPU s':>9}{'CPU ms/page':>13}")
-    for name, wall, cpu in results:
-        print(f"{name:<28}{wall:>9.2f}{cpu:>9.2f}{1000 * cpu / count:>13.2f}")
-    bare, cleaner, first, again = (r[2] for r in results)
-    first_wall, again_wall = results[2][1], results[3][1]
-    print(
-        f"\nfirst crawl CPU / (bare fetch + cleaner) = {first / (bare + cleaner):.2f}  (target <= 1.25)"
-    )
-    print(
-        f"unchanged re-crawl CPU / first crawl CPU = {again / first:.2f}  (target <= 1.00)"
-    )
-    print(
-        f"first crawl wall / unchanged re-crawl wall = {first_wall / again_wall:.2f}"
-        "  (target >= 3.00)"
-    )
-    print(f"\nre-crawl: {'; '.join(answered) or 'nothing revalidated'}")
-    for label, row in zip(("first crawl", "re-crawl"), stored, strict=True):
+    for step in STEPS:
+        wall, cpu = median_of(step, 0), median_of(step, 1)
+        print(f"{step:<28}{wall:>9.2f}{cpu:>9.2f}{1000 * cpu / count:>13.2f}")
+    first_cpu = [
+        r.times[STEPS[2]][1] / (r.times[STEPS[0]][1] + r.times[STEPS[1]][1])
+        for r in rounds
+    ]
+    again_cpu = [r.times[STEPS[3]][1] / r.times[STEPS[2]][1] for r in rounds]
+    walls = [r.times[STEPS[2]][0] / r.times[STEPS[3]][0] for r in rounds]
+    print("\nratios per round, then their median:")
+    for label, values, target in (
+        ("first crawl CPU / (bare fetch + cleaner)", first_cpu, "<= 1.25"),
+        ("unchanged re-crawl CPU / first crawl CPU", again_cpu, "<= 1.00"),
+        ("first crawl wall / unchanged re-crawl wall", walls, ">= 3.00"),
+    ):
+        each = " ".join(f"{v:.2f}" for v in values)
+        print(
+            f"{label:<44} {each}  median {statistics.median(values):.2f}  (target {target})"
+        )
+    last = rounds[-1]
+    print(f"\nre-crawl: {'; '.join(last.answered) or 'nothing revalidated'}")
+    for label, row in zip(("first crawl", "re-crawl"), last.stored, strict=True):
         print(
             f"{label}: {row[0]} pages, {row[1]} new articles, {row[2]} new versions, "
             f"{row[3]} changes, {row[4]} unchanged"
