@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from monitor.boilerplate import Learned, list_learned, relearn
+from monitor.boilerplate import MIN_DOCS, MIN_SHARE, Learned, list_learned, relearn
 from monitor.cli.context import AppContext
 from monitor.cli.output import echo_json, echo_table, iso, safe
 from monitor.db import session_scope
@@ -35,6 +35,13 @@ def list_command(app: AppContext, source: str | None, as_json: bool) -> None:
         learned = list_learned(session, source)
     if as_json:
         echo_json([_row(item) for item in learned])
+        return
+    if not learned:
+        click.echo(
+            f"nothing learned {'for ' + source + ' ' if source else ''}yet: a line is learned "
+            f"once it repeats in {MIN_DOCS} or more (and {MIN_SHARE:.0%}) of a source's "
+            "stored articles"
+        )
         return
     echo_table(
         "Learned boilerplate",

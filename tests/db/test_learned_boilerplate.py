@@ -240,6 +240,8 @@ def test_the_commands_list_and_relearn_and_name_an_unknown_source(factory, db_ur
     def run(*args: str) -> Result:
         return CliRunner().invoke(cli, ["--db", db_url, "boilerplate", *args])
 
+    nothing = run("list")
+    assert nothing.exit_code == 0 and nothing.output.startswith("nothing learned yet")
     learned = run("learn")
     assert learned.exit_code == 0, learned.output
     assert learned.output.startswith(f"{SOURCE}: 1 lines learned from 6 articles\n")
