@@ -207,6 +207,7 @@ def _is_tracking(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
+@lru_cache(maxsize=16384)  # a crawl asks for the same URLs' keys again and again
 def url_key(url: str) -> str:
     """A canonical form for dedupe: tracking and fragment dropped, query sorted, host lowered."""
     return canonicalize_url(strip_tracking(url))

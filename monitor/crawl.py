@@ -138,6 +138,22 @@ def known_pages(
     ]
 
 
+def due_urls(session: Session, source_names: Sequence[str], now: datetime) -> set[str]:
+    """Canonical URLs of the stored articles of these sources whose re-check is due."""
+    return set(
+        session.scalars(
+            select(Article.canonical_url)
+            .join(Source)
+            .where(
+                Source.name.in_(list(source_names)),
+                Article.is_relevant.is_(True),
+                Article.status == "active",
+                Article.next_check_at <= now,
+            )
+        )
+    )
+
+
 def alert_rules(config: AppConfig) -> AlertRules:
     """The alerting part of the config, as the recorder needs it."""
     return AlertRules(
@@ -193,9 +209,8 @@ def run_crawl(
     now = datetime.now(UTC)
     with session_scope(factory) as session:
         known = known_pages(session, names, due_before=None)
-        recheck = (
-            known_pages(session, names, due_before=now) if request.recheck_due else []
-        )
+        due = due_urls(session, names, now) if request.recheck_due else set()
+        recheck = [page for page in known if page.url in due]
         specs = with_learned_lines(session, specs)
     if run_id is None:
         run_id = start_run(factory, scope=",".join(names) or "nothing")
