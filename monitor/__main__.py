@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from monitor.cli import main
+from monitor.cli import run
 
-main()
+run()

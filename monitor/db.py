@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,7 +58,24 @@ def _busy_timeout_ms(value: str | tuple[str, ...] | None, url: str) -> int:
     return max(0, int(seconds * 1000))
 
 
+# Every engine this process made, so the command line can close them all before it exits.
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection of every engine made here (SQLite folds its WAL back)."""
+    for engine in list(_ENGINES):
+        engine.dispose()
+
+
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine for ``url`` (see ``_make_engine``), remembered for ``dispose_engines``."""
+    engine = _make_engine(url, read_only=read_only)
+    _ENGINES.add(engine)
+    return engine
+
+
+def _make_engine(url: str, *, read_only: bool = False) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
     try:
         parsed = make_url(url)
