@@ -150,7 +150,10 @@ async def revalidate(
     ) as session:
 
         async def ask(probe: Probe) -> None:
-            host = hosts.setdefault(urlsplit(probe.url).netloc, _Host(politeness))
+            netloc = urlsplit(probe.url).netloc
+            host = hosts.get(netloc)
+            if host is None:
+                host = hosts[netloc] = _Host(politeness)
             if not await host.allows(session, probe.url):
                 return
             async with host.slots:
