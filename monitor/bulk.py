@@ -11,14 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from crawler.items import ArticleItem, PageEventItem
 from monitor.models import Article, ArticleUrl, Change, Paragraph, Version
-from monitor.rows import article_row, change_row, content_from, version_row
+from monitor.rows import (
+    article_row,
+    change_row,
+    content_from,
+    next_check,
+    version_row,
+)
 from monitor.search import index_paragraphs
 from monitor.store import paragraph_hash
 
@@ -68,6 +74,58 @@ def article_ids_by_url(session: Session, urls: Sequence[str]) -> dict[str, int]:
         select(ArticleUrl.url, ArticleUrl.article_id).where(ArticleUrl.url.in_(wanted))
     )
     return dict(rows.all())
+
+
+def record_checks(
+    session: Session, checks: Sequence[tuple[int, PageEventItem]]
+) -> set[int]:
+    """Record unchanged fetches (304, same bytes) of active articles: check times, validators.
+
+    One locked read and an UPDATE per distinct set of columns, for the whole batch. Returns
+    the ids of the articles recorded; an article fetched again after its removal is not among
+    them (its return is an event: the caller records it).
+    """
+    by_id = dict(checks)
+    if not by_id:
+        return set()
+    connection = session.connection()
+    rows = connection.execute(
+        select(
+            ARTICLES.c.id,
+            ARTICLES.c.first_seen_at,
+            ARTICLES.c.published_at,
+            ARTICLES.c.is_relevant,
+        )
+        .where(ARTICLES.c.id.in_(list(by_id)), ARTICLES.c.status == "active")
+        .with_for_update()
+    ).all()
+    with_validators: list[dict[str, object]] = []
+    without: list[dict[str, object]] = []
+    for article_id, first_seen_at, published_at, is_relevant in rows:
+        item = by_id[article_id]
+        now = item.fetched_at
+        values: dict[str, object] = {
+            "article_id": article_id,
+            "last_checked_at": now,
+            "next_check_at": next_check(first_seen_at, published_at, is_relevant, now),
+        }
+        if item.etag or item.last_modified:
+            values |= {"etag": item.etag, "last_modified": item.last_modified}
+            with_validators.append(values)
+        else:
+            without.append(values)
+    for params in (with_validators, without):
+        if params:
+            columns: dict[str, Any] = {
+                name: bindparam(name) for name in params[0] if name != "article_id"
+            }
+            connection.execute(
+                update(ARTICLES)
+                .where(ARTICLES.c.id == bindparam("article_id"))
+                .values(columns),
+                params,
+            )
+    return {row[0] for row in rows}
 
 
 def insert_first_fetches(

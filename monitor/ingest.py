@@ -25,6 +25,7 @@ from monitor.bulk import (
     article_ids_by_url,
     insert_first_fetches,
     item_urls,
+    record_checks,
 )
 from monitor.config import ChannelConfig
 from monitor.db import session_scope
@@ -42,10 +43,10 @@ from monitor.rows import (
     article_row,
     change_row,
     content_from,
+    next_check,
     url_rows,
     version_row,
 )
-from monitor.schedule import next_check_at
 from monitor.store import (
     content_of,
     decompress,
@@ -180,10 +181,15 @@ class Recorder:
                 self._queue(
                     session, row.change_id, row.article_id, text, fetch.item.fetched_at
                 )
-        articles = _locked_many(session, {a for _, _, a in cheap if a is not None})
-        for index, item, owner in cheap:
+        checked = record_checks(
+            session, [(owner, item) for _, item, owner in cheap if owner is not None]
+        )
+        rest = [(i, item, owner) for i, item, owner in cheap if owner not in checked]
+        articles = _locked_many(session, {a for _, _, a in rest if a is not None})
+        for index, item, owner in rest:
             article = None if owner is None else articles.get(owner)
             outcomes[index] = self._apply_event(session, item, article)
+        outcomes.update((i, "unchanged") for i, _, owner in cheap if owner in checked)
         return outcomes
 
     def record(self, item: ArticleItem | PageEventItem) -> Outcome:
@@ -658,12 +664,6 @@ def _aware(moment: datetime) -> datetime:
 def _reschedule(article: Article, now: datetime) -> None:
     """Record the check and plan the next one from the article's age."""
     article.last_checked_at = now
-    born = _aware(article.first_seen_at)
-    if article.published_at:
-        try:
-            published = datetime.fromisoformat(article.published_at)
-        except ValueError:
-            published = None
-        if published is not None and published.tzinfo is not None:
-            born = min(born, published)
-    article.next_check_at = next_check_at(born, now) if article.is_relevant else None
+    article.next_check_at = next_check(
+        article.first_seen_at, article.published_at, article.is_relevant, now
+    )

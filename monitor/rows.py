@@ -6,7 +6,7 @@ first-fetch path of ``monitor.bulk``, so the two cannot drift apart.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from crawler.cleaning import CLEANER_VERSION, CleanArticle
@@ -40,6 +40,24 @@ def born_at(item: ArticleItem) -> datetime:
         if parsed.tzinfo is not None and parsed <= item.fetched_at:
             return parsed
     return item.fetched_at
+
+
+def next_check(
+    first_seen_at: datetime, published_at: str | None, is_relevant: bool, now: datetime
+) -> datetime | None:
+    """When a stored article is checked next: from its age (first seen, or published if
+    earlier); None for an article that is not monitored or too old to re-check."""
+    if not is_relevant:
+        return None
+    born = first_seen_at if first_seen_at.tzinfo else first_seen_at.replace(tzinfo=UTC)
+    if published_at:
+        try:
+            published = datetime.fromisoformat(published_at)
+        except ValueError:
+            published = None
+        if published is not None and published.tzinfo is not None:
+            born = min(born, published)
+    return next_check_at(born, now)
 
 
 def article_row(item: ArticleItem, source_id: int, *, monitored: bool) -> Row:

@@ -125,11 +125,18 @@ def test_a_batch_mixing_new_unchanged_and_edited_pages(
     )
     new = article_item(f"{BASE}/new.html", "New story", paragraphs_about("new"))
     again = recorder(factory, AlertRules(channels=RULES.channels))
-    outcomes = again.record_batch([not_modified(old.url), edited, new])
+    checked = not_modified(old.url)
+    outcomes = again.record_batch([checked, edited, new])
 
     assert outcomes == ["unchanged", "new_version", "new_article"]
     with session_scope(factory) as session:
-        assert find_article(session, old.url).etag == '"v2"'
+        stored = find_article(session, old.url)
+        assert (
+            stored.etag == '"v2"'
+        )  # the validators the 304 sent back, for the next ask
+        checked_at = stored.last_checked_at.replace(tzinfo=UTC)
+        assert abs((checked_at - checked.fetched_at).total_seconds()) < 1e-3
+        assert stored.next_check_at is None  # published in May 2024: past re-checking
         assert len(versions_of(session, find_article(session, edited.url).id)) == 2
         kinds = list(session.scalars(select(Change.kind).order_by(Change.id)))
     assert (
