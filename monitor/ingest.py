@@ -129,19 +129,46 @@ class Recorder:
         First fetches (no stored article claims any of their URLs) and unchanged pages are
         written together in one transaction, with a few multi-row statements: the common case
         of a first crawl and of a re-crawl. Every other item (an edit, a failure, a removal)
-        is then recorded in its own transaction, as ``record`` does. When the batch loses a
-        race with another writer it is rolled back whole and every item is recorded alone.
+        is then recorded in its own transaction, as ``record`` does.
+
+        When the batch fails (a race lost to another writer, a row the database refuses) it is
+        rolled back whole and every item is recorded alone: a race is then retried, and a page
+        that cannot be stored costs only itself. Only a store that cannot be written at all
+        (OperationalError other than a lost race) stops the batch.
         """
         outcomes: dict[int, Outcome] = {}
         try:
             with self._transaction() as session:
                 outcomes = self._record_together(session, items)
-        except IntegrityError:
+        except OperationalError as exc:
+            if not lost_write_race(exc):
+                raise
+            outcomes = {}
+        except Exception as exc:  # noqa: BLE001 - each item alone shows which one it was
+            logger.info(
+                "a batch of %d items failed (%r); recording each alone", len(items), exc
+            )
             outcomes = {}
         for index, item in enumerate(items):
             if index not in outcomes:
-                outcomes[index] = self.record(item)
+                outcomes[index] = self._record_alone(item)
         return [outcomes[index] for index in range(len(items))]
+
+    def _record_alone(self, item: ArticleItem | PageEventItem) -> Outcome:
+        """``record``, except that a page the store refuses is an error of that page only."""
+        try:
+            return self.record(item)
+        except OperationalError:
+            raise  # the store itself: the caller stops the crawl
+        except Exception as exc:  # noqa: BLE001 - one page must not cost the crawl
+            message = f"cannot store this page: {type(exc).__name__}: {exc}"
+            logger.error("%s (url=%s)", message, item.url)
+            try:
+                with self._transaction() as session:
+                    self._issue(session, item.source, item.url, "error", None, message)
+            except Exception as again:  # noqa: BLE001 - the log line above is the record
+                logger.debug("issue for %s not stored: %r", item.url, again)
+            return "error"
 
     def _record_together(
         self, session: Session, items: Sequence[ArticleItem | PageEventItem]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawler.items import PageEventItem
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
 from monitor.ingest import AlertRules, Recorder
-from monitor.models import Article, ArticleUrl, Change, Delivery, Version
+from monitor.models import Article, ArticleUrl, Change, CrawlIssue, Delivery, Version
 from monitor.runs import start_run
 from monitor.store import content_of, find_article, versions_of
 from tests.db.db_articles import RULES, SOURCE, article_item, paragraphs_about
@@ -144,3 +144,33 @@ def test_a_batch_mixing_new_unchanged_and_edited_pages(
     )  # three new articles and one edit
     # the first run alerts its two new articles; the second (no alert_on_new) only the edit
     assert count(factory, Delivery) == 3
+
+
+def test_a_page_the_store_refuses_costs_only_itself(
+    factory: sessionmaker[Session],
+) -> None:
+    good = [
+        article_item(
+            f"{BASE}/good-{n}.html", f"Good story {n}", paragraphs_about(f"good {n}")
+        )
+        for n in range(4)
+    ]
+    # a value the database driver cannot take (here: not JSON); on PostgreSQL a published
+    # date longer than its column is refused the same way
+    bad = dataclasses.replace(
+        article_item(f"{BASE}/bad.html", "Bad story", paragraphs_about("bad")),
+        relevance_terms=(object(),),  # type: ignore[arg-type]
+    )
+    outcomes = recorder(factory).record_batch([good[0], good[1], bad, good[2], good[3]])
+
+    assert outcomes == [
+        "new_article",
+        "new_article",
+        "error",
+        "new_article",
+        "new_article",
+    ]
+    assert count(factory, Article) == 4
+    with session_scope(factory) as session:
+        [issue] = session.scalars(select(CrawlIssue)).all()
+        assert issue.url == bad.url and "cannot store this page" in issue.message
