@@ -13,7 +13,9 @@ revalidated here: Scrapy's proxy handling applies to every page.
 
 Public API::
 
-    await revalidate(probes, politeness) -> dict[str, NotModified]   (by probe URL)
+    revalidator = Revalidator(politeness)              one per crawl
+    await revalidator.ask(probes) -> dict[str, NotModified]   (by probe URL)
+    await revalidator.close()
 """
 
 from __future__ import annotations
@@ -129,31 +131,30 @@ async def _read_robots(session: Any, url: str) -> Any:
         return None
 
 
-async def revalidate(
-    probes: Sequence[Probe], politeness: Politeness
-) -> dict[str, NotModified]:
-    """The probes the server answered 304 Not Modified, by URL."""
-    if not probes or getproxies():
-        return {}
-    import aiohttp
+class Revalidator:
+    """Asks conditional requests for a whole crawl: one HTTP session, one state per site.
 
-    hosts: dict[str, _Host] = {}
-    found: dict[str, NotModified] = {}
-    connector = aiohttp.TCPConnector(
-        limit=politeness.total, limit_per_host=politeness.per_host
-    )
-    timeout = aiohttp.ClientTimeout(total=politeness.timeout_s)
-    async with aiohttp.ClientSession(
-        connector=connector,
-        timeout=timeout,
-        headers={"User-Agent": politeness.user_agent},
-    ) as session:
+    Every call shares the per-site concurrency, delay and robots.txt (read once per site), so
+    callbacks running at once (a sitemap index's sitemaps) do not add up. ``close`` when done.
+    """
+
+    def __init__(self, politeness: Politeness) -> None:
+        self._politeness = politeness
+        self._hosts: dict[str, _Host] = {}
+        self._session: Any = None
+
+    async def ask(self, probes: Sequence[Probe]) -> dict[str, NotModified]:
+        """The probes the server answered 304 Not Modified, by URL."""
+        if not probes or getproxies():
+            return {}
+        session = self._open()
+        found: dict[str, NotModified] = {}
 
         async def ask(probe: Probe) -> None:
             netloc = urlsplit(probe.url).netloc
-            host = hosts.get(netloc)
+            host = self._hosts.get(netloc)
             if host is None:
-                host = hosts[netloc] = _Host(politeness)
+                host = self._hosts[netloc] = _Host(self._politeness)
             if not await host.allows(session, probe.url):
                 return
             async with host.slots:
@@ -163,8 +164,28 @@ async def revalidate(
                 found[probe.url] = answer
 
         await asyncio.gather(*(ask(probe) for probe in probes))
-    logger.info("revalidated %d pages: %d not modified", len(probes), len(found))
-    return found
+        logger.info("revalidated %d pages: %d not modified", len(probes), len(found))
+        return found
+
+    def _open(self) -> Any:
+        if self._session is None:
+            import aiohttp  # only a crawl with known pages to ask about needs it
+
+            politeness = self._politeness
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(
+                    limit=politeness.total, limit_per_host=politeness.per_host
+                ),
+                timeout=aiohttp.ClientTimeout(total=politeness.timeout_s),
+                headers={"User-Agent": politeness.user_agent},
+            )
+        return self._session
+
+    async def close(self) -> None:
+        """Close the HTTP session (nothing to do if nothing was asked)."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
 
 async def _ask(session: Any, probe: Probe) -> NotModified | None:

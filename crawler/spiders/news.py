@@ -40,7 +40,7 @@ from crawler.responses import (
     not_modified_event,
     page_event_for,
 )
-from crawler.revalidate import Politeness, Probe, revalidate
+from crawler.revalidate import Politeness, Probe, Revalidator
 from crawler.sources import KnownPage, SourceSpec
 from crawler.spiders.arguments import (
     check_sources,
@@ -133,6 +133,9 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
         # The first date hint a feed or sitemap gave per URL key: a page found on a listing page
         # first still gets the hint when a feed lists it before its response arrives.
         self._hints: dict[str, str] = {}
+        self._revalidator: Revalidator | None = (
+            None  # made on the first conditional request
+        )
 
     # -- start ---------------------------------------------------------------------------------
 
@@ -149,26 +152,37 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
 
         Those are asked all at once by crawler.revalidate (much cheaper than through Scrapy)
         and become a ``not_modified`` event each; every other answer leaves the request to
-        Scrapy. ``DEFWATCH_REVALIDATE=False`` sends every request through Scrapy.
+        Scrapy. The other outputs go first, so discovery never waits on the asking.
+        ``DEFWATCH_REVALIDATE=False`` sends every request through Scrapy.
         """
-        pending = list(outputs)
-        probes = [
-            probe
-            for probe in map(_probe_of, pending)
-            if probe is not None and self._revalidating
-        ]
-        answers = await revalidate(probes, Politeness.from_settings(self.settings))
-        for output in pending:
-            answer = answers.get(output.url) if isinstance(output, Request) else None
-            if answer is None:
+        probed: list[tuple[Request, Probe]] = []
+        for output in outputs:
+            probe = _probe_of(output) if self._revalidating else None
+            if probe is None:
                 yield output
+            else:
+                probed.append((output, probe))
+        if not probed:
+            return
+        if self._revalidator is None:
+            self._revalidator = Revalidator(Politeness.from_settings(self.settings))
+        answers = await self._revalidator.ask([probe for _, probe in probed])
+        for request, _ in probed:
+            answer = answers.get(request.url)
+            if answer is None:
+                yield request
                 continue
-            fetch: FetchContext = output.meta["defwatch_fetch"]
+            fetch: FetchContext = request.meta["defwatch_fetch"]
             self.crawler.stats.inc_value("defwatch/outcome/not_modified")
             self.crawler.stats.inc_value("defwatch/revalidated")
             yield not_modified_event(
-                fetch, output.url, etag=answer.etag, last_modified=answer.last_modified
+                fetch, request.url, etag=answer.etag, last_modified=answer.last_modified
             )
+
+    async def closed(self, reason: str) -> None:
+        """Close the revalidation's HTTP session when the crawl ends."""
+        if self._revalidator is not None:
+            await self._revalidator.close()
 
     @property
     def _revalidating(self) -> bool:

@@ -78,3 +78,30 @@ def test_a_page_robots_txt_forbids_is_never_asked(
     both: tuple[CrawlResult, CrawlResult], site: SiteState
 ) -> None:
     assert site.hits(FORBIDDEN) == 0
+
+
+def test_one_crawl_asks_robots_txt_once_for_all_its_revalidations(
+    site: SiteState, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A sitemap index's sitemaps are read at once; their known pages are asked about under one
+    robots.txt and one per-site limit, not one each."""
+    before = site.hits("/robots.txt")
+    known = [
+        "/2024/05/15/hypersonic-missile-test-reported",
+        "/analysis/broken-markup-defence-budget-analysis",
+    ]
+    validators: dict[str, Any] = {"etag": '"old"', "last_modified": LAST_MODIFIED}
+    spec = {
+        "sources": [{"name": "desk", "sitemaps": [site.base + "/sitemap_index.xml"]}],
+        "known": [
+            {"url": site.base + path, "source": "desk", **validators} for path in known
+        ],
+    }
+    crawl = run_crawl(tmp_path_factory.mktemp("index"), spec)
+
+    assert (
+        "revalidated 1 pages" in crawl.log
+    )  # one ask per sitemap holding a known page
+    assert crawl.log.count("revalidated") == 2
+    # Scrapy reads robots.txt once, and so does the revalidation, for both sitemaps together
+    assert site.hits("/robots.txt") - before == 2
