@@ -7,7 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.db import ensure_schema, make_engine, session_factory
 from tests.services import fresh_postgres_database, redis_url
 
 # the PostgreSQL half is marked "services": `-m "not services"` runs the SQLite half only
@@ -22,6 +25,21 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     with fresh_postgres_database() as url:
         yield url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on that database, its schema created (a module may define its own)."""
+    engine = make_engine(db_url)
+    ensure_schema(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on ``engine``."""
+    return session_factory(engine)
 
 
 @pytest.fixture

@@ -8,15 +8,13 @@ delivery, and unchanged pages that only move their check times.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.items import PageEventItem
-from monitor.db import ensure_schema, make_engine, session_factory, session_scope
+from monitor.db import session_scope
 from monitor.ingest import AlertRules, Recorder
 from monitor.models import Article, ArticleUrl, Change, CrawlIssue, Delivery, Version
 from monitor.runs import start_run
@@ -24,19 +22,6 @@ from monitor.store import content_of, find_article, versions_of
 from tests.db.db_articles import RULES, SOURCE, article_item, paragraphs_about
 
 BASE = "http://127.0.0.1:9/2024/05/12"
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    ensure_schema(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def factory(engine: Engine) -> sessionmaker[Session]:
-    return session_factory(engine)
 
 
 def recorder(factory: sessionmaker[Session], rules: AlertRules = RULES) -> Recorder:

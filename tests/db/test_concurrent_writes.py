@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.items import ArticleItem, PageEventItem
-from monitor.db import ensure_schema, make_engine, session_factory, session_scope
+from monitor.db import ensure_schema, make_engine, session_scope
 from monitor.ingest import Outcome, Recorder
 from monitor.models import Article, ArticleUrl, Change, Delivery, Paragraph, Version
 from monitor.runs import start_run
@@ -29,11 +29,6 @@ def engine(pg_url: str) -> Iterator[Engine]:
     ensure_schema(engine)
     yield engine
     engine.dispose()
-
-
-@pytest.fixture
-def factory(engine: Engine) -> sessionmaker[Session]:
-    return session_factory(engine)
 
 
 def record_at_once(

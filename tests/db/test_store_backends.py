@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +9,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.db import ensure_schema, make_engine, session_factory, session_scope
+from monitor.db import session_scope
 from monitor.ingest import Recorder
 from monitor.migrations import current_revision
 from monitor.migrations.authoring import schema_differences
@@ -21,19 +20,6 @@ from monitor.store import content_of, decompress, find_article, versions_of
 from tests.db.db_articles import RULES, article_item, gone_item, paragraphs_about
 
 URL = "http://127.0.0.1:9/2024/05/12/navy-frigate-trials.html"
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    ensure_schema(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def factory(engine: Engine) -> sessionmaker[Session]:
-    return session_factory(engine)
 
 
 @pytest.fixture
