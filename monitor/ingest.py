@@ -165,7 +165,7 @@ class Recorder:
             logger.error("%s (url=%s)", message, item.url)
             try:
                 with self._transaction() as session:
-                    self._issue(session, item.source, item.url, "error", None, message)
+                    self._issue(session, item, "error", message)
             except Exception as again:  # noqa: BLE001 - the log line above is the record
                 logger.debug("issue for %s not stored: %r", item.url, again)
             return "error"
@@ -268,10 +268,8 @@ class Recorder:
             if item.article.is_failure:
                 self._issue(
                     session,
-                    item.source,
-                    item.url,
+                    item,
                     "warning",
-                    item.http_status,
                     f"not an article: {item.article.failure}",
                 )
                 return "held"
@@ -369,10 +367,8 @@ class Recorder:
             article.held_failures += 1
             self._issue(
                 session,
-                item.source,
-                item.url,
+                item,
                 "warning",
-                item.http_status,
                 f"body shrank from {len(old.text)} to {len(new.text)} characters; held until it "
                 f"persists ({article.held_failures} of {HOLD_LIMIT} fetches)",
             )
@@ -478,10 +474,8 @@ class Recorder:
         article.held_failures += 1
         self._issue(
             session,
-            item.source,
-            item.url,
+            item,
             "warning",
-            item.http_status,
             f"extraction failed ({item.article.failure}); held, no version recorded "
             f"({article.held_failures} in a row)",
         )
@@ -491,9 +485,7 @@ class Recorder:
 
     def _record_event(self, session: Session, item: PageEventItem) -> Outcome:
         if item.outcome == "error":
-            self._issue(
-                session, item.source, item.url, "error", item.http_status, item.message
-            )
+            self._issue(session, item, "error", item.message)
             return "error"
         article = _locked(
             session, find_article_by_urls(session, [item.url, item.requested_url])
@@ -508,10 +500,8 @@ class Recorder:
             if item.outcome in ("gone", "redirected_away"):
                 self._issue(
                     session,
-                    item.source,
-                    item.url,
+                    item,
                     "error",
-                    item.http_status,
                     item.message,
                 )
                 return "error"
@@ -615,19 +605,18 @@ class Recorder:
     def _issue(
         self,
         session: Session,
-        source: str,
-        url: str,
+        item: ArticleItem | PageEventItem,
         severity: str,
-        status: int | None,
         message: str,
     ) -> None:
+        """A problem with this fetch, kept in the crawl run (``defwatch status`` shows them)."""
         session.add(
             CrawlIssue(
                 run_id=self._run_id,
-                source=source,
-                url=url,
+                source=item.source,
+                url=item.url,
                 severity=severity,
-                http_status=status,
+                http_status=item.http_status,
                 message=message,
                 at=datetime.now(UTC),
             )
@@ -681,11 +670,6 @@ def _shrank(old: ArticleContent, new: ArticleContent) -> bool:
     """True when the body lost most of its length at once (a stub, a wall, a broken layout)."""
     old_len = len(old.text)
     return old_len >= SHRINK_MIN_CHARS and len(new.text) < old_len * SHRINK_RATIO
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _reschedule(article: Article, now: datetime) -> None:

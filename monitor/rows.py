@@ -29,19 +29,6 @@ def content_from(article: CleanArticle) -> ArticleContent:
     )
 
 
-def born_at(item: ArticleItem) -> datetime:
-    """When the article appeared: its published time when parseable, else when we first saw it."""
-    published = item.article.published_at
-    if published:
-        try:
-            parsed = datetime.fromisoformat(published)
-        except ValueError:
-            return item.fetched_at
-        if parsed.tzinfo is not None and parsed <= item.fetched_at:
-            return parsed
-    return item.fetched_at
-
-
 def next_check(
     first_seen_at: datetime, published_at: str | None, is_relevant: bool, now: datetime
 ) -> datetime | None:
@@ -70,7 +57,7 @@ def article_row(item: ArticleItem, source_id: int, *, monitored: bool) -> Row:
         "status": "active",
         "first_seen_at": now,
         "last_checked_at": now,
-        "next_check_at": next_check_at(born_at(item), now) if monitored else None,
+        "next_check_at": next_check(now, item.article.published_at, monitored, now),
         "published_at": item.article.published_at,
         "relevance": item.relevance,
         "relevance_terms": list(item.relevance_terms),
