@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import threading
 import time
@@ -22,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
-from crawler.cleaning import CleanArticle
+import tests.items
 from crawler.items import ArticleItem
 from monitor.config import AppConfig
 from monitor.crawl import alert_rules
@@ -265,28 +264,15 @@ def article_item(
     url: str, title: str, body: list[str], at: datetime, source: str
 ) -> ArticleItem:
     """What the crawler yields for one fetch of an article page."""
-    raw = ("<html><h1>" + title + "</h1>" + "".join(body) + "</html>").encode()
-    return ArticleItem(
+    return tests.items.article_item(
+        url,
+        title=title,
+        body=tuple(body),
+        standfirst=(),
+        authors=("A. Reporter",),
         source=source,
-        url=url,
-        requested_url=url,
-        canonical_url=url,
-        http_status=200,
         fetched_at=at,
-        raw_html=raw,
-        raw_html_hash=hashlib.sha256(raw).hexdigest(),
-        encoding="utf-8",
-        etag=None,
-        last_modified=None,
-        article=CleanArticle(
-            title=title,
-            body=tuple(body),
-            body_kinds=tuple("p" for _ in body),
-            authors=("A. Reporter",),
-        ),
-        relevance=1.0,
         relevance_terms=("navy",),
-        is_relevant=True,
     )
 
 

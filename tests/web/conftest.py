@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from crawler.cleaning import CleanArticle
+import tests.items
 from crawler.items import ArticleItem
 from monitor.db import ensure_schema, make_engine, session_factory
 from monitor.ingest import AlertRules, Recorder
@@ -52,30 +51,15 @@ def article_item(
     fetched_at: datetime,
 ) -> ArticleItem:
     """An ArticleItem as the spider yields it for a cleaned page."""
-    article = CleanArticle(
+    return tests.items.article_item(
+        url,
         title=title,
-        standfirst=standfirst,
         body=body,
-        body_kinds=("p",) * len(body),
+        standfirst=standfirst,
         authors=("Desk Reporter",),
-    )
-    raw = f"<html><h1>{title}</h1>{''.join(body)}</html>".encode()
-    return ArticleItem(
         source=source,
-        url=url,
-        requested_url=url,
-        canonical_url=url,
-        http_status=200,
         fetched_at=fetched_at,
-        raw_html=raw,
-        raw_html_hash=hashlib.sha256(raw).hexdigest(),
-        encoding="utf-8",
-        etag=None,
-        last_modified=None,
-        article=article,
-        relevance=0.9,
         relevance_terms=("frigate",) if "frigate" in url else ("hostile",),
-        is_relevant=True,
     )
 
 
