@@ -30,12 +30,11 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
-from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
-from crawler.canonical import choose_canonical, declared_canonical
+from crawler.canonical import choose_canonical
 from crawler.cleaning import CleanArticle, clean_html
 from crawler.cleaning.decode import decode_html, looks_binary
 from crawler.items import ArticleItem, PageEventItem
@@ -190,13 +189,6 @@ def page_event_for(response: Any, fetch: FetchContext) -> PageEventItem | None:
     return None
 
 
-def page_canonical(response: Any) -> str | None:
-    """rel=canonical, else og:url, as the page declares it (absolute), or None."""
-    if not isinstance(response, TextResponse):
-        return None
-    return declared_canonical(response.text, response.url)
-
-
 def _clean(response: Any, learned: frozenset[str]) -> tuple[CleanArticle, str]:
     """The cleaned article and the charset its text was read with.
 
@@ -228,13 +220,12 @@ def article_item(
     """Clean, score and package a page that returned new content."""
     article, encoding = _clean(response, fetch.learned)
     url = strip_tracking(response.url)
-    declared = page_canonical(response) or article.canonical_url
     relevance = score_relevance(article, lexicon)
     return ArticleItem(
         source=fetch.source,
         url=url,
         requested_url=requested_url(response),
-        canonical_url=choose_canonical(url, declared),
+        canonical_url=choose_canonical(url, article.canonical_url),
         http_status=response.status,
         fetched_at=_now(),
         raw_html=response.body,

@@ -70,6 +70,10 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
 }
+# A check for spider authors (a generator callback that returns a value): it reads the callback's
+# source and parses it again whenever its cache has dropped the bound method, many times a crawl.
+# This project's callbacks are checked by its tests and type checker instead.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 # `-o out.jsonl` / `-o out.json`: exporters that can write the raw page (bytes) as text.

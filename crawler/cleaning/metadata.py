@@ -73,11 +73,12 @@ def _gather(doc: Any) -> _Head:
         key = key or meta.get("http-equiv") or ""
         if content and key and key.lower() not in metas:
             metas[key.lower()] = content
+    head = doc.find("head")
     canonical = next(
         (
             norm(link.get("href") or "")
-            for link in doc.iter("link")
-            if link.get("rel") == "canonical"
+            for link in (head.iter("link") if head is not None else ())
+            if "canonical" in (link.get("rel") or "").lower().split()
         ),
         "",
     )
@@ -180,10 +181,14 @@ def _language(head: _Head, article: dict[str, Any]) -> str | None:
 
 
 def _url(head: _Head, base: str | None) -> str | None:
+    """rel=canonical (a link in the head), else og:url, made absolute; None when malformed."""
     href = head.canonical or _meta(head, "og:url")
     if not href:
         return None
-    return urljoin(base, href) if base else href
+    try:
+        return urljoin(base, href) if base else href
+    except ValueError:  # "http://[oops"
+        return None
 
 
 def _authors(doc: Any, head: _Head, article: dict[str, Any]) -> tuple[str, ...]:

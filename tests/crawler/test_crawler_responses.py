@@ -10,7 +10,8 @@ from scrapy.exceptions import (
     IgnoreRequest,
 )
 
-from crawler.canonical import choose_canonical, declared_canonical
+from crawler.canonical import choose_canonical
+from crawler.cleaning import clean_html
 from crawler.responses import describe_failure, redirected_away
 from crawler.urls import url_key
 
@@ -84,7 +85,8 @@ def test_canonical_same_site_only() -> None:
 def test_declared_canonical_is_read_from_the_head(
     page: str, declared: str | None
 ) -> None:
-    assert declared_canonical(page, "https://x.example/page") == declared
+    cleaned = clean_html(page, "https://x.example/page")
+    assert cleaned.canonical_url == declared
 
 
 @pytest.mark.parametrize(
