@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from itertools import chain
 
 from crawler.cleaning import CleanArticle
 
@@ -233,81 +234,118 @@ def _term_pattern(pieces: list[str]) -> re.Pattern[str]:
     return re.compile(r"[\s\-]+".join(words) + r"(?:e?s)?(?!\w)")
 
 
-def _forms(word: str) -> tuple[bytes, ...]:
+def _forms(word: str) -> tuple[bytes, bytes, bytes]:
     """A word and its plain plurals, as words of the text are held (UTF-8)."""
     return (_utf8(word), _utf8(f"{word}s"), _utf8(f"{word}es"))
 
 
-@dataclass(frozen=True, slots=True)
-class _Term:
-    """A lexicon term ready to match: single words are counted from the body's words."""
+def _breadth(weight: float) -> float:
+    """What a matching term counts towards breadth."""
+    return 1.0 if weight >= _STRONG_WEIGHT else _WEAK_BREADTH
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _WordTerm:
+    """A term of one word, not an acronym (most of the lexicon): no regex, its matches are
+    the words of the text that are one of its forms.
+
+    Compared by identity (eq=False): an article's candidate terms are gathered in a set.
+    """
 
     term: str
     weight: float
+    breadth: float
+    forms: tuple[bytes, bytes, bytes]  # the word, +"s", +"es": lower case, UTF-8
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _PatternTerm:
+    """Any other term (several words, an acronym, a word with a hyphen or an apostrophe):
+    found by a regex, which runs only where the term's words all occur (_Field.contains).
+    """
+
+    term: str
+    weight: float
+    breadth: float
     pattern: re.Pattern[str]
     prefix: str  # the pattern's literal start: a cheap substring check before the regex
     filed_under: tuple[bytes, ...]  # the first word, or a single word's forms (_Index)
     leading: frozenset[bytes]  # every word but the last, lower case: must all occur
     last: frozenset[bytes]  # the last word and its plurals, lower case: one must occur
     acronym: bool  # all capitals: matched case-sensitively
-    counted: bool  # one word, any case: its matches are the text's words, no regex scan
     ascii: bool  # where it matches, the text has its words (a cheap check first)
     phrase: bytes  # several words: b" w1 w2 ...", to look for among the words in a row
-
-    @classmethod
-    def build(cls, term: str, weight: float) -> _Term:
-        term = term.strip()
-        pieces = _pieces(term)
-        words = [word.lower() for word in _WORD.findall(term)]
-        last = _forms(words[-1]) if words else ()
-        return cls(
-            term=term,
-            weight=float(weight),
-            pattern=_term_pattern(pieces),
-            prefix=pieces[0] if pieces else "",
-            filed_under=(_utf8(words[0]),) if len(words) > 1 else last,
-            leading=frozenset(_utf8(word) for word in words[:-1]),
-            last=frozenset(last),
-            acronym=term.isupper(),
-            counted=_WORD.fullmatch(term) is not None and not term.isupper(),
-            ascii=term.isascii(),
-            phrase=b" " + _utf8(" ".join(words)) if len(words) > 1 else b"",
-        )
 
     def may_occur(self, words: AbstractSet[bytes]) -> bool:
         """Every word of the term is among ``words`` (the last maybe as a plural)."""
         return self.leading <= words and not self.last.isdisjoint(words)
 
 
+def _compile(term: str, weight: float) -> _WordTerm | _PatternTerm:
+    """The lexicon term ready to match, a single word's when it is one."""
+    term = term.strip()
+    words = [word.lower() for word in _WORD.findall(term)]
+    if _WORD.fullmatch(term) is not None and not term.isupper():
+        return _WordTerm(term, float(weight), _breadth(weight), _forms(words[0]))
+    pieces = _pieces(term)
+    last = _forms(words[-1]) if words else ()
+    return _PatternTerm(
+        term=term,
+        weight=float(weight),
+        breadth=_breadth(weight),
+        pattern=_term_pattern(pieces),
+        prefix=pieces[0] if pieces else "",
+        filed_under=(_utf8(words[0]),) if len(words) > 1 else last,
+        leading=frozenset(_utf8(word) for word in words[:-1]),
+        last=frozenset(last),
+        acronym=term.isupper(),
+        ascii=term.isascii(),
+        phrase=b" " + _utf8(" ".join(words)) if len(words) > 1 else b"",
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Index:
-    """Which terms a word of the text may start: only those are looked at further.
+    """The lexicon's terms filed by word: an article's candidates are those its words file.
 
-    A term of several words is filed under its first word, a single word under its forms.
+    A single word is filed under each of its forms, any other term under its first word
+    (a single-word acronym under its forms).
     """
 
-    terms: tuple[_Term, ...]
-    by_word: Mapping[bytes, tuple[int, ...]]
+    words: Mapping[bytes, tuple[_WordTerm, ...]]
+    patterns: Mapping[bytes, tuple[_PatternTerm, ...]]
     watched: frozenset[bytes]  # every word of every term, plurals of the last ones too
 
     @classmethod
-    def build(cls, terms: tuple[_Term, ...]) -> _Index:
-        by_word: dict[bytes, list[int]] = {}
-        for position, term in enumerate(terms):
-            for word in term.filed_under:
-                by_word.setdefault(word, []).append(position)
+    def build(cls, terms: Iterable[_WordTerm | _PatternTerm]) -> _Index:
+        words: dict[bytes, list[_WordTerm]] = {}
+        patterns: dict[bytes, list[_PatternTerm]] = {}
+        watched: set[bytes] = set()
+        for term in terms:
+            if isinstance(term, _WordTerm):
+                for form in term.forms:
+                    words.setdefault(form, []).append(term)
+                watched.update(term.forms)
+            else:
+                for word in term.filed_under:
+                    patterns.setdefault(word, []).append(term)
+                watched.update(term.leading, term.last)
         return cls(
-            terms=terms,
-            by_word={word: tuple(found) for word, found in by_word.items()},
-            watched=frozenset().union(*(term.leading | term.last for term in terms)),
+            words={form: tuple(found) for form, found in words.items()},
+            patterns={word: tuple(found) for word, found in patterns.items()},
+            watched=frozenset(watched),
         )
 
-    def candidates(self, present: Iterable[bytes]) -> list[_Term]:
-        """Terms, in lexicon order, filed under a word ``present`` in the text."""
-        positions: set[int] = set()
-        for word in present:
-            positions.update(self.by_word.get(word, ()))
-        return [self.terms[position] for position in sorted(positions)]
+    def word_terms(self, present: AbstractSet[bytes]) -> set[_WordTerm]:
+        """The single-word terms with a form among ``present``: each one matches."""
+        words = self.words
+        return set(chain.from_iterable(map(words.__getitem__, words.keys() & present)))
+
+    def pattern_terms(self, present: AbstractSet[bytes]) -> set[_PatternTerm]:
+        """The other terms filed under a word among ``present``: they may match."""
+        patterns = self.patterns
+        filed = patterns.keys() & present
+        return set(chain.from_iterable(map(patterns.__getitem__, filed)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,11 +361,11 @@ class RelevanceLexicon:
             raise ValueError(
                 f"relevance threshold must be within [0, 1], got {self.threshold}"
             )
-        compiled = tuple(
-            _Term.build(term, weight)
+        compiled = [
+            _compile(term, weight)
             for term, weight in self.terms.items()
             if weight > 0 and term.strip()
-        )
+        ]
         object.__setattr__(self, "_index", _Index.build(compiled))
 
     @classmethod
@@ -355,16 +393,18 @@ class RelevanceLexicon:
 
 
 class _Field:
-    """One field of the article (title, standfirst or body) and the lexicon words it has."""
+    """One field of the article (title, standfirst or body) and its words of the lexicon."""
 
-    __slots__ = ("_counts", "_in_a_row", "_lower", "_words", "present", "text")
+    __slots__ = ("_in_a_row", "_lower", "counts", "present", "text", "words")
 
     def __init__(self, text: str, watched: frozenset[bytes]) -> None:
         self.text = text
         self._lower: str | None = None
-        self._words = _separated(self).split()
-        self.present = watched.intersection(self._words)
-        self._counts: Counter[bytes] | None = None
+        self.words = _separated(self).split()
+        # Counting only the lexicon's words costs little more than finding which occur (a
+        # set intersection), and less than counting every word: a real page has few of them.
+        self.counts = Counter(filter(watched.__contains__, self.words))
+        self.present = set(self.counts)
         self._in_a_row = b""
 
     @property
@@ -373,23 +413,15 @@ class _Field:
             self._lower = self.text.lower()
         return self._lower
 
-    def contains(self, term: _Term) -> bool:
-        """Whether the term matches here (one whose words occur in the article)."""
-        if term.counted:
-            return not term.last.isdisjoint(self.present)
+    def contains(self, term: _PatternTerm) -> bool:
+        """Whether the term matches here (one filed under a word here)."""
         return self._may_match(term) and next(self._starts(term), -1) >= 0
 
-    def count(self, term: _Term) -> int:
-        """Whole-word matches; a single word's are its words here, plurals included."""
-        if term.counted:
-            if term.last.isdisjoint(self.present):
-                return 0
-            if self._counts is None:
-                self._counts = Counter(self._words)
-            return sum(self._counts[form] for form in term.last)
+    def count(self, term: _PatternTerm) -> int:
+        """How often the term matches here (one filed under a word here)."""
         return sum(1 for _ in self._starts(term)) if self._may_match(term) else 0
 
-    def _may_match(self, term: _Term) -> bool:
+    def _may_match(self, term: _PatternTerm) -> bool:
         """False when an ASCII term's words are not all here, in a row: no need for a regex."""
         if not term.ascii:
             return True
@@ -398,10 +430,10 @@ class _Field:
         if not term.phrase:
             return True
         if not self._in_a_row:
-            self._in_a_row = b" %b" % b" ".join(self._words)
+            self._in_a_row = b" %b" % b" ".join(self.words)
         return term.phrase in self._in_a_row
 
-    def _starts(self, term: _Term) -> Iterator[int]:
+    def _starts(self, term: _PatternTerm) -> Iterator[int]:
         """Where the term starts as a whole word."""
         text = self.text if term.acronym else self.lower
         first = text.find(term.prefix)  # no match can start earlier
@@ -413,27 +445,82 @@ class _Field:
                 yield start
 
 
+# What an article's terms bring: (-value, term), so that sorting puts the strongest first and
+# ties in the order of their names (Relevance.terms). Terms are visited in no set order: the
+# result does not depend on it, as the values are summed once sorted and breadth points are
+# halves and ones (exact sums).
+_Contributions = list[tuple[float, str]]
+
+
+def _add_words(
+    index: _Index,
+    present: AbstractSet[bytes],
+    title: _Field,
+    standfirst: _Field,
+    body: _Field,
+    contributions: _Contributions,
+) -> float:
+    """Add what the single-word terms bring (each is in a field); return their breadth.
+
+    Only set and dict look-ups per term: each field's lexicon words are known and counted.
+    """
+    in_title, in_standfirst, hits = title.present, standfirst.present, body.counts.get
+    breadth = 0.0
+    for term in index.word_terms(present):
+        forms = term.forms
+        word, plural, plural_es = forms
+        points = (
+            (0.0 if in_title.isdisjoint(forms) else _TITLE_WEIGHT)
+            + (0.0 if in_standfirst.isdisjoint(forms) else _STANDFIRST_WEIGHT)
+            + math.log2(1 + hits(word, 0) + hits(plural, 0) + hits(plural_es, 0))
+        )
+        contributions.append((-term.weight * points, term.term))
+        breadth += term.breadth
+    return breadth
+
+
+def _add_patterns(
+    index: _Index,
+    present: AbstractSet[bytes],
+    title: _Field,
+    standfirst: _Field,
+    body: _Field,
+    contributions: _Contributions,
+) -> float:
+    """Add what the other terms bring (those that match); return their breadth."""
+    breadth = 0.0
+    for term in index.pattern_terms(present):
+        if not term.may_occur(present):
+            continue
+        points = (
+            (_TITLE_WEIGHT if title.contains(term) else 0.0)
+            + (_STANDFIRST_WEIGHT if standfirst.contains(term) else 0.0)
+            + math.log2(1 + body.count(term))
+        )
+        if points > 0:
+            contributions.append((-term.weight * points, term.term))
+            breadth += term.breadth
+    return breadth
+
+
 def score_relevance(article: CleanArticle, lexicon: RelevanceLexicon) -> Relevance:
-    """Score ``article`` against ``lexicon`` (see the module docstring for the formula)."""
+    """Score ``article`` against ``lexicon`` (see the module docstring for the formula).
+
+    Each field is split into words and its lexicon words counted once; single-word terms
+    (most of the lexicon) then cost a few look-ups each, and the regex of any other term
+    runs only in a field that has all its words, in a row when it is ASCII.
+    """
     index = lexicon.index()
     title = _Field(article.title, index.watched)
     standfirst = _Field("\n".join(article.standfirst), index.watched)
     body = _Field("\n".join(article.body), index.watched)
     present = title.present | standfirst.present | body.present
-    contributions: list[tuple[float, str]] = []
-    breadth_points = 0.0
-    for term in index.candidates(present):
-        if not term.may_occur(present):
-            continue
-        in_title = _TITLE_WEIGHT if title.contains(term) else 0.0
-        in_standfirst = _STANDFIRST_WEIGHT if standfirst.contains(term) else 0.0
-        body_hits = body.count(term)
-        points = in_title + in_standfirst + math.log2(1 + body_hits)
-        if points > 0:
-            contributions.append((term.weight * points, term.term))
-            breadth_points += 1.0 if term.weight >= _STRONG_WEIGHT else _WEAK_BREADTH
-    contributions.sort(key=lambda row: (-row[0], row[1]))
-    raw = sum(value for value, _ in contributions)
+    contributions: _Contributions = []
+    breadth_points = _add_words(
+        index, present, title, standfirst, body, contributions
+    ) + _add_patterns(index, present, title, standfirst, body, contributions)
+    contributions.sort()
+    raw = -sum(value for value, _ in contributions)
     breadth = min(1.0, breadth_points / _FULL_BREADTH_TERMS)
     score = breadth * (1.0 - math.exp(-raw / SCALE))
     return Relevance(

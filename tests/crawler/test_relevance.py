@@ -106,6 +106,30 @@ def test_whole_words_plurals_and_acronym_case() -> None:
     assert score_relevance(CleanArticle(body=("premissile",)), lexicon).terms == ()
 
 
+def test_every_whole_word_match_in_the_body_counts() -> None:
+    lexicon = RelevanceLexicon(terms={"missile": 3, "air force": 2, "Zürich": 1})
+
+    def scored(*body: str) -> tuple[float, tuple[str, ...]]:
+        result = score_relevance(CleanArticle(body=body), lexicon)
+        return result.score, result.terms
+
+    # Plurals, any case, repeats side by side and across paragraphs; not inside other words.
+    assert scored(
+        "Missiles, missile—MISSILE", "missilees premissile missiled"
+    ) == scored("missile missile missile missile")
+    # Spaces and hyphens join the words of a term; other punctuation does not.
+    assert scored("air force air-force Air  Forces airforce air, force") == scored(
+        "air force air force air force"
+    )
+    assert scored("Zürich ZÜRICH zürichs Zürichsee") == scored("zürich zürich zürich")
+
+
+def test_a_word_and_its_plural_can_both_be_terms() -> None:
+    lexicon = RelevanceLexicon(terms={"drill": 1, "drills": 2})
+    result = score_relevance(CleanArticle(title="Navy drills"), lexicon)
+    assert result.terms == ("drills", "drill")
+
+
 def test_extended_adds_reweights_and_removes_terms() -> None:
     base = RelevanceLexicon.default()
     extended = base.extended({"Senkaku": 3, "security": 0}, threshold=0.7)
