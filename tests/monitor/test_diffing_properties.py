@@ -121,6 +121,26 @@ def test_normalising_twice_changes_nothing(text: str) -> None:
     assert normalise_text(once) == once
 
 
+def _ascii_reference(text: str) -> str:
+    """What normalising ASCII without entities means: controls dropped, backtick folded,
+    whitespace collapsed (the shortcut for already-settled text must agree)."""
+    return " ".join(
+        re.sub("[\x00-\x08\x0e-\x1b\x7f]", "", text).replace("`", "'").split()
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab. "))
+    | st.text(alphabet=st.sampled_from("ab. `&;"))
+    | st.text(alphabet=st.sampled_from("ab. `\t\n\r\x0b\x0c\x00\x1c\x7f"))
+)
+def test_ascii_text_normalises_like_the_general_rule(text: str) -> None:
+    if "&" not in text:
+        assert normalise_text(text) == _ascii_reference(text)
+    assert normalise_text(text) == normalise_text(text.replace("`", "'"))
+
+
 @FAST
 @given(NOISY_ARTICLES)
 def test_a_text_never_differs_from_itself(article: ArticleContent) -> None:
