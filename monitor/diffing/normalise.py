@@ -208,8 +208,27 @@ def normalise_version(content: ArticleContent) -> NormalisedVersion:
 
 
 def normalised_fields(content: ArticleContent) -> NormalisedContent:
-    """The normalised form of what a reader sees of one version."""
-    return normalise_version(content).fields
+    """The normalised form of what a reader sees of one version (``normalise_version``'s
+    fields, without keeping each paragraph's key)."""
+    return NormalisedContent(
+        title=normalise_text(content.title),
+        standfirst=_joined_normalised(content.standfirst),
+        authors=tuple(n for n in (normalise_text(a) for a in content.authors) if n),
+        body=_joined_normalised(content.body),
+    )
+
+
+def _joined_normalised(paragraphs: Sequence[str]) -> str:
+    """``joined`` of the paragraphs normalised, checked whole when it can be.
+
+    When the paragraphs joined by single spaces are settled ASCII, every paragraph is (none
+    is empty or has a space at an end, or two spaces would meet), so that text is the answer:
+    a clean body costs one check instead of one per paragraph.
+    """
+    whole = " ".join(paragraphs)
+    if whole.isascii() and "&" not in whole and _settled_ascii(whole):
+        return whole
+    return joined([normalise_text(p) for p in paragraphs])
 
 
 # Bump when the normalisation changes in a way that changes fingerprints of unchanged text.

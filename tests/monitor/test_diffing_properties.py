@@ -20,6 +20,7 @@ from monitor.diffing import (
     normalised_fields,
     render_html,
 )
+from monitor.diffing.normalise import normalise_version
 
 FAST = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -139,6 +140,27 @@ def test_ascii_text_normalises_like_the_general_rule(text: str) -> None:
     if "&" not in text:
         assert normalise_text(text) == _ascii_reference(text)
     assert normalise_text(text) == normalise_text(text.replace("`", "'"))
+
+
+_ROUGH_PARAGRAPHS = st.lists(
+    st.text(alphabet=st.sampled_from("ab. `&;\t\x00\u2019")), max_size=4
+).map(tuple)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    CLEAN_ARTICLES
+    | NOISY_ARTICLES
+    | st.builds(
+        ArticleContent,
+        title=st.just("t"),
+        standfirst=_ROUGH_PARAGRAPHS,
+        authors=st.just(()),
+        body=_ROUGH_PARAGRAPHS,
+    )
+)
+def test_fields_are_those_of_the_normalised_version(article: ArticleContent) -> None:
+    assert normalised_fields(article) == normalise_version(article).fields
 
 
 @FAST
