@@ -152,10 +152,12 @@ def insert_first_fetches(
         ).all()
     )
     article_ids = [by_url[url] for url in urls]
-    connection.execute(
-        insert(ARTICLE_URLS),
+    insert_tuples(
+        connection,
+        ARTICLE_URLS,
+        ("article_id", "url"),
         [
-            {"article_id": article_id, "url": url}
+            (article_id, url)
             for fetch, article_id in zip(fetches, article_ids, strict=True)
             for url in item_urls(fetch.item)
         ],
@@ -288,10 +290,10 @@ def insert_tuples(
     """One executemany INSERT of ``rows`` (the values of ``columns``, in that order), handed to
     the driver as they are.
 
-    For the largest insert of a first crawl (a dozen paragraphs per article) SQLAlchemy's
-    per-row parameter handling (a dict per row, rebuilt in bind order) cost as much CPU as
-    SQLite's insert itself. Only for columns the driver takes as they are (integers, strings):
-    no type processing happens here.
+    For the largest inserts of a first crawl (a dozen paragraphs per article, its URLs)
+    SQLAlchemy's per-row parameter handling (a dict per row, rebuilt in bind order) cost as
+    much CPU as SQLite's insert itself. Only for columns the driver takes as they are
+    (integers, strings): no type processing happens here.
     """
     compiled = insert(table).compile(
         dialect=connection.dialect, column_keys=list(columns)
