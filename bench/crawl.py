@@ -214,6 +214,11 @@ def _report(rounds: list[Round], count: int, base: str) -> None:
         print(
             f"{label:<44} {each}  median {statistics.median(values):.2f}  (target {target})"
         )
+    medians = {step: median_of(step, 1) for step in STEPS}
+    print(
+        f"\nratio of the medians, first crawl CPU / (bare fetch + cleaner): "
+        f"{medians[STEPS[2]] / (medians[STEPS[0]] + medians[STEPS[1]]):.2f}"
+    )
     # Noise on a shared machine only adds CPU time: each step's fastest round is the closest
     # to what it costs on a quiet machine (as timeit reports the minimum)
     fastest = {step: min(r.times[step][1] for r in rounds) for step in STEPS}
