@@ -65,6 +65,22 @@ class _Head:
     lang: str
 
 
+def _canonical_link(doc: Any) -> str:
+    """The href of the first rel=canonical link (a rel token, any case), in the head first.
+
+    libxml2 ends the head early at the first thing it thinks belongs in a body (a stray BOM or
+    text, a tracking pixel, an iframe): links after it land in the body, so they count too.
+    """
+    head = doc.find("head")
+    links = (head.iter("link") if head is not None else iter(()), doc.iter("link"))
+    for found in links:
+        for link in found:
+            href = norm(link.get("href") or "")
+            if href and "canonical" in (link.get("rel") or "").lower().split():
+                return href
+    return ""
+
+
 def _gather(doc: Any) -> _Head:
     metas: dict[str, str] = {}
     for meta in doc.iter("meta"):
@@ -73,15 +89,7 @@ def _gather(doc: Any) -> _Head:
         key = key or meta.get("http-equiv") or ""
         if content and key and key.lower() not in metas:
             metas[key.lower()] = content
-    head = doc.find("head")
-    canonical = next(
-        (
-            norm(link.get("href") or "")
-            for link in (head.iter("link") if head is not None else ())
-            if "canonical" in (link.get("rel") or "").lower().split()
-        ),
-        "",
-    )
+    canonical = _canonical_link(doc)
     ld_json = tuple(
         script.text or ""
         for script in doc.iter("script")

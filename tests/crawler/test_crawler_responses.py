@@ -76,7 +76,19 @@ def test_canonical_same_site_only() -> None:
         ),
         (
             '<head></head><body><link rel="canonical" href="https://x.example/late">',
-            None,
+            "https://x.example/late",
+        ),
+        (  # libxml2 ends the head at the stray BOM: the link lands in the body
+            '<head><title>t</title>\ufeff<link rel="canonical" href="/a/c"></head>',
+            "https://x.example/a/c",
+        ),
+        (  # a tracking pixel ends the head too
+            '<head><img src="/px.gif"><link rel="canonical" href="/a/d"></head>',
+            "https://x.example/a/d",
+        ),
+        (  # an empty href is no canonical
+            '<head><link rel="canonical" href=""><link rel="canonical" href="/a/e">',
+            "https://x.example/a/e",
         ),
         ("<p>no head at all</p>", None),
         ('<link rel="canonical" href="http://[oops/x">', None),
