@@ -66,6 +66,8 @@ TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote-control HTTP endpoint can run code in the crawler: not wanted in a service.
 REMOTE_CONTROL_ENABLED = False
 # Off above, and not loaded at all (the remote control alone imports aiohttp's web server).
+# Scrapy 2.19 let every request queued for a site start at once (crawler/downloader.py).
+DOWNLOADER = "crawler.downloader.SlotLimitedDownloader"
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
