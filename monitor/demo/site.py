@@ -8,6 +8,7 @@ the cleaner and the change detector at work.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -215,6 +216,12 @@ class _Server(ThreadingHTTPServer):
     # for the kernel's one-second SYN retry
     request_queue_size = 128
     daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A crawler that ends drops its kept-alive connections: not worth a traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 @contextmanager
