@@ -17,11 +17,11 @@ from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from crawler.items import ArticleItem, PageEventItem
+from monitor.diffing import ArticleContent
 from monitor.models import Article, ArticleUrl, Change, Paragraph, Version
 from monitor.rows import (
     article_row,
     change_row,
-    content_from,
     next_check,
     version_row,
 )
@@ -187,7 +187,7 @@ def _first_versions(
     if not articles:
         return []
     connection = session.connection()
-    contents = [content_from(item.article) for item, _ in articles]
+    contents = [ArticleContent.of(item.article) for item, _ in articles]
     bodies = _first_paragraphs(
         session,
         [

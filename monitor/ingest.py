@@ -42,7 +42,6 @@ from monitor.outbox import queue_deliveries
 from monitor.rows import (
     article_row,
     change_row,
-    content_from,
     next_check,
     url_rows,
     version_row,
@@ -204,7 +203,7 @@ class Recorder:
         for (index, fetch), row in zip(fresh, inserted, strict=True):
             outcomes[index] = "new_article" if fetch.monitored else "irrelevant"
             if row.change_id is not None:
-                text = content_from(fetch.item.article).text
+                text = ArticleContent.of(fetch.item.article).text
                 self._queue(
                     session, row.change_id, row.article_id, text, fetch.item.fetched_at
                 )
@@ -327,7 +326,7 @@ class Recorder:
     def _first_version(
         self, session: Session, article_id: int, item: ArticleItem
     ) -> None:
-        content = content_from(item.article)
+        content = ArticleContent.of(item.article)
         version_id = self._add_version(session, article_id, item, content, 1)
         self._change(
             session,
@@ -347,7 +346,7 @@ class Recorder:
         self, session: Session, article: Article, item: ArticleItem
     ) -> Outcome:
         previous = latest_version(session, article.id)
-        new = content_from(item.article)
+        new = ArticleContent.of(item.article)
         if previous is None:
             self._first_version(session, article.id, item)
             article.version_count = 1
@@ -441,7 +440,7 @@ class Recorder:
         recleaned = clean_html(
             decompress(previous.raw_html_z), url, learned_boilerplate=learned
         )
-        return stripped if recleaned.is_failure else content_from(recleaned)
+        return stripped if recleaned.is_failure else ArticleContent.of(recleaned)
 
     def _learned_lines(self, session: Session, source: str) -> frozenset[str]:
         if source not in self._learned:

@@ -9,24 +9,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from crawler.cleaning import CLEANER_VERSION, CleanArticle
+from crawler.cleaning import CLEANER_VERSION
 from crawler.items import ArticleItem
 from monitor.diffing import ArticleContent, ChangeReport, fingerprint
 from monitor.schedule import next_check_at
 from monitor.store import compress
 
 Row = dict[str, Any]
-
-
-def content_from(article: CleanArticle) -> ArticleContent:
-    """The compared fields of a cleaned article."""
-    return ArticleContent(
-        title=article.title,
-        standfirst=article.standfirst,
-        body=article.body,
-        authors=article.authors,
-        modified_at=article.modified_at,
-    )
 
 
 def next_check(

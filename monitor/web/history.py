@@ -58,17 +58,6 @@ def timeline(session: Session, article_id: int) -> Timeline | None:
     )
 
 
-def content(version: VersionRecord) -> ArticleContent:
-    """The compared fields of a version."""
-    return ArticleContent(
-        title=version.title,
-        standfirst=version.standfirst,
-        body=version.body,
-        authors=version.authors,
-        modified_at=version.modified_at,
-    )
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class VersionPair:
     """Two versions of one article and the report of what changed between them."""
@@ -87,5 +76,7 @@ def version_pair(
     if old is None or new is None:
         return None
     return VersionPair(
-        old=old, new=new, report=diff_contents(content(old), content(new))
+        old=old,
+        new=new,
+        report=diff_contents(ArticleContent.of(old), ArticleContent.of(new)),
     )
