@@ -9,13 +9,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
 from tests.crawler.crawl_runner import run_crawl
+from tests.crawler.threaded_site import FRIGATE_PAGE, QuietHandler, serve
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +23,7 @@ PAGES = [f"/news/2024/05/{day:02d}/frigate-story-{day}" for day in range(1, 11)]
 ANSWER_DELAY_S = 0.2  # long enough for requests to overlap if the crawler lets them
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     lock: ClassVar[threading.Lock] = threading.Lock()
     active: ClassVar[int] = 0
     peak: ClassVar[int] = 0
@@ -31,7 +31,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if self.path == "/robots.txt":
-            self._send(404, b"", "text/plain")
+            self.send(404, b"", "text/plain")
             return
         with self.lock:
             _Handler.active += 1
@@ -42,37 +42,14 @@ class _Handler(BaseHTTPRequestHandler):
             with self.lock:
                 _Handler.active -= 1
                 _Handler.served.append(self.path)
-        page = (
-            "<html><head><title>Navy frigate story</title></head><body><article>"
-            "<h1>Navy frigate story</h1>"
-            + "<p>The navy's new frigate began sea trials with its air-defence missiles.</p>"
-            * 8
-            + "</article></body></html>"
-        )
-        self._send(200, page.encode(), "text/html; charset=utf-8")
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet: the test reads the counters."""
+        self.send(200, FRIGATE_PAGE, "text/html; charset=utf-8")
 
 
 @pytest.fixture
 def site() -> Iterator[str]:
     _Handler.active, _Handler.peak, _Handler.served = 0, 0, []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(_Handler) as base:
+        yield base
 
 
 @pytest.mark.parametrize("per_site", [1, 2])

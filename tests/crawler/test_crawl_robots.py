@@ -6,17 +6,16 @@ they all wait for the site's robots.txt, and none that it forbids may be fetched
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
 from tests.crawler.crawl_runner import run_crawl
+from tests.crawler.threaded_site import FRIGATE_PAGE, QuietHandler, serve
 
 pytestmark = pytest.mark.slow
 
@@ -28,46 +27,23 @@ FORBIDDEN = [f"/private/2024/05/{day:02d}/watched-story-{day}" for day in range(
 ALLOWED = ["/news/2024/05/20/open-story-one", "/news/2024/05/21/open-story-two"]
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     hits: ClassVar[Counter[str]] = Counter()
 
     def do_GET(self) -> None:
         self.hits[self.path] += 1
         if self.path == "/robots.txt":
             time.sleep(ROBOTS_DELAY_S)
-            self._send(ROBOTS, "text/plain")
+            self.send(200, ROBOTS, "text/plain")
             return
-        page = (
-            "<html><head><title>Navy frigate story</title></head><body><article>"
-            "<h1>Navy frigate story</h1>"
-            + "<p>The navy's new frigate began sea trials with its air-defence missiles.</p>"
-            * 8
-            + "</article></body></html>"
-        )
-        self._send(page.encode(), "text/html; charset=utf-8")
-
-    def _send(self, body: bytes, content_type: str) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet: the test reads the hit counter."""
+        self.send(200, FRIGATE_PAGE, "text/html; charset=utf-8")
 
 
 @pytest.fixture
 def site() -> Iterator[tuple[str, Counter[str]]]:
     _Handler.hits = Counter()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", _Handler.hits
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(_Handler) as base:
+        yield base, _Handler.hits
 
 
 def test_no_forbidden_page_is_fetched_while_robots_txt_loads(
