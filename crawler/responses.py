@@ -215,9 +215,13 @@ def _charset(response: Any) -> str | None:
 
 
 def article_item(
-    response: Any, fetch: FetchContext, lexicon: RelevanceLexicon
+    response: Any,
+    fetch: FetchContext,
+    lexicon: RelevanceLexicon,
+    *,
+    fetched_at: datetime,
 ) -> ArticleItem:
-    """Clean, score and package a page that returned new content."""
+    """Clean, score and package a page that returned new content (received at ``fetched_at``)."""
     article, encoding = _clean(response, fetch.learned)
     url = strip_tracking(response.url)
     relevance = score_relevance(article, lexicon)
@@ -227,7 +231,7 @@ def article_item(
         requested_url=requested_url(response),
         canonical_url=choose_canonical(url, article.canonical_url),
         http_status=response.status,
-        fetched_at=_now(),
+        fetched_at=fetched_at,
         raw_html=response.body,
         raw_html_hash=body_hash(response.body),
         encoding=encoding,

@@ -14,6 +14,8 @@ Our own settings (DEFWATCH_*):
   builds the default lexicon itself (no ``lexicon`` argument, e.g. from the command line).
 * DEFWATCH_SITEMAP_MAX_DEPTH - how many sitemap-index levels the spider follows (loops stop there).
 * DEFWATCH_SITEMAP_MAX_BYTES - limit on a gunzipped .xml.gz sitemap (a gzip bomb stops there).
+* DEFWATCH_CLEAN_BATCH, DEFWATCH_CLEAN_BATCH_WAIT - article pages are cleaned this many at a
+  time, or what arrived within this many seconds (crawler.batching); 1 cleans each at once.
 """
 
 from __future__ import annotations
@@ -92,3 +94,5 @@ ITEM_PIPELINES = {"monitor.pipeline.StorePipeline": 800}
 DEFWATCH_RELEVANCE_THRESHOLD = 0.5
 DEFWATCH_SITEMAP_MAX_DEPTH = 3
 DEFWATCH_SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+DEFWATCH_CLEAN_BATCH = 32
+DEFWATCH_CLEAN_BATCH_WAIT = 0.2

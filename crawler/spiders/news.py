@@ -19,6 +19,7 @@ import dataclasses
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
@@ -26,8 +27,10 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
 
 from crawler import discovery
+from crawler.batching import Batcher
 from crawler.discovery import Candidate
 from crawler.errors import SourceConfigError
+from crawler.items import ArticleItem
 from crawler.links import LinkRules
 from crawler.relevance import DEFAULT_TERMS, RelevanceLexicon
 from crawler.responses import (
@@ -65,6 +68,15 @@ def _probe_of(output: Any) -> Probe | None:
         if (value := output.headers.get(name)) is not None
     }
     return Probe(output.url, headers) if headers else None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Page:
+    """An article page waiting to be cleaned, and when it arrived."""
+
+    response: Any
+    fetch: FetchContext
+    fetched_at: datetime
 
 
 class NewsSpider(scrapy.Spider):  # type: ignore[misc]
@@ -133,9 +145,23 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
         # The first date hint a feed or sitemap gave per URL key: a page found on a listing page
         # first still gets the hint when a feed lists it before its response arrives.
         self._hints: dict[str, str] = {}
+        self._cleaning: Batcher[_Page, ArticleItem] | None = None  # from_crawler
         self._revalidator: Revalidator | None = (
             None  # made on the first conditional request
         )
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
+        """The spider, with its cleaning batches sized from the crawler's settings."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider._cleaning = Batcher(
+            spider._clean,
+            size=settings.getint("DEFWATCH_CLEAN_BATCH", 1),
+            max_bytes=max(1, settings.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") // 2),
+            wait=settings.getfloat("DEFWATCH_CLEAN_BATCH_WAIT", 0.0),
+        )
+        return spider
 
     # -- start ---------------------------------------------------------------------------------
 
@@ -404,8 +430,13 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
             meta={"defwatch_fetch": fetch, "handle_httpstatus_list": HANDLED_STATUSES},
         )
 
-    def parse_article(self, response: Any) -> Iterator[Any]:
-        """One ArticleItem, or one PageEventItem when the page has no new content."""
+    async def parse_article(self, response: Any) -> AsyncIterator[Any]:
+        """One ArticleItem, or one PageEventItem when the page has no new content.
+
+        The page is cleaned and scored with the other pages that arrive meanwhile
+        (crawler.batching): DEFWATCH_CLEAN_BATCH pages, or what came within
+        DEFWATCH_CLEAN_BATCH_WAIT seconds.
+        """
         fetch: FetchContext = response.meta["defwatch_fetch"]
         if fetch.listed_modified_at is None and fetch.key in self._hints:
             fetch = dataclasses.replace(
@@ -416,9 +447,16 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
             self.crawler.stats.inc_value(f"defwatch/outcome/{event.outcome}")
             yield event
             return
-        assert self._lexicon is not None  # set in start()
         self.crawler.stats.inc_value("defwatch/outcome/article")
-        yield article_item(response, fetch, self._lexicon)
+        assert self._cleaning is not None  # made in from_crawler()
+        page = _Page(response, fetch, datetime.now(UTC))
+        yield await self._cleaning.run(page, len(response.body))
+
+    def _clean(self, page: _Page) -> ArticleItem:
+        assert self._lexicon is not None  # set in start()
+        return article_item(
+            page.response, page.fetch, self._lexicon, fetched_at=page.fetched_at
+        )
 
     def article_failed(self, failure: Any) -> Iterator[Any]:
         """A fetch that produced no response (timeout, refused, too large...): an error event."""

@@ -1,9 +1,11 @@
-"""Item pipeline for crawl tests: writes every item as one JSON line to DEFWATCH_TEST_OUTPUT."""
+"""Item pipeline for crawl tests: writes every item as one JSON line to DEFWATCH_TEST_OUTPUT,
+with the time it reached the pipeline (``collected_at``, seconds since the epoch)."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -37,7 +39,7 @@ class CollectPipeline:
             self.file.close()
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        row = {"type": type(item).__name__}
+        row: dict[str, Any] = {"type": type(item).__name__, "collected_at": time.time()}
         for f in dataclasses.fields(item):
             value = getattr(item, f.name)
             if dataclasses.is_dataclass(value):
