@@ -7,7 +7,6 @@ crawl many times (the demo, the daemon).
 
 from __future__ import annotations
 
-import gc
 import logging
 import multiprocessing
 import threading
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.sources import KnownPage, SourceSpec
 from monitor.boilerplate import learned_by_source, relearn_after_run
+from monitor.collector import collect_less_often
 from monitor.config import URLS_SOURCE, AppConfig
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
 from monitor.errors import CrawlFailedError, StorageError
@@ -50,12 +50,6 @@ CHILD_POLL_S = 0.5  # how often a waiting parent looks at the stop event
 STOP_GRACE_S = (
     15.0  # how long a stopped crawl child may take to finish its in-flight pages
 )
-# A crawl allocates fast (lxml trees, Twisted deferreds, items, rows) above a large heap of
-# long-lived objects (Scrapy, SQLAlchemy, the models). Reference counting frees nearly all of
-# it; at Python's default young-generation threshold (700) the cyclic collector still ran about
-# 550 times in a 1,000-page crawl, some of them full passes over that heap: 7-8 % of the
-# crawl's CPU. Every 10,000 net allocations it costs about 1.5 %, with the same peak memory.
-COLLECT_YOUNG_EVERY = 10_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -203,7 +197,7 @@ def run_crawl(
     config: AppConfig, db_url: str, request: CrawlRequest, run_id: int | None = None
 ) -> CrawlSummary:
     """Run one crawl pass in this process (once per process: Twisted's reactor cannot restart)."""
-    gc.set_threshold(COLLECT_YOUNG_EVERY, *gc.get_threshold()[1:])
+    collect_less_often()  # a daemon's crawl child does not start through the CLI's run()
     from crawler.relevance import (
         RelevanceLexicon,
     )  # imported late: keeps `defwatch --help` fast

@@ -28,6 +28,7 @@ from sqlalchemy.exc import OperationalError
 
 from monitor.cli.context import AppContext, load_context
 from monitor.cli.lazy import LazyCommand, LazyGroup
+from monitor.collector import collect_less_often
 from monitor.db import dispose_engines
 from monitor.errors import ConfigError, CrawlLockedError, MonitorError
 from monitor.logs import configure_logging
@@ -206,6 +207,7 @@ def run() -> NoReturn:
     first (SQLite folds its WAL back into the file), then logs and output are flushed. With
     child processes still about (the demo, the daemon), the usual exit lets them be joined.
     """
+    collect_less_often()  # before the command's imports (Scrapy, the ORM) build the heap
     try:
         main()
         code = EXIT_OK
