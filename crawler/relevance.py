@@ -354,19 +354,13 @@ class RelevanceLexicon:
 
     terms: Mapping[str, float]
     threshold: float = DEFAULT_THRESHOLD
-    _index: _Index = field(init=False, repr=False, compare=False)
+    _index: _Index | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(
                 f"relevance threshold must be within [0, 1], got {self.threshold}"
             )
-        compiled = [
-            _compile(term, weight)
-            for term, weight in self.terms.items()
-            if weight > 0 and term.strip()
-        ]
-        object.__setattr__(self, "_index", _Index.build(compiled))
 
     @classmethod
     def default(cls) -> RelevanceLexicon:
@@ -388,8 +382,17 @@ class RelevanceLexicon:
         return relevance.score >= self.threshold
 
     def index(self) -> _Index:
-        """The terms ready to match, filed by word to find those a text may contain."""
-        return self._index
+        """The terms ready to match, filed by word to find those a text may contain (built on
+        first use: a lexicon is often extended or given a threshold before it scores)."""
+        index = self._index
+        if index is None:
+            index = _Index.build(
+                _compile(term, weight)
+                for term, weight in self.terms.items()
+                if weight > 0 and term.strip()
+            )
+            object.__setattr__(self, "_index", index)
+        return index
 
 
 class _Field:
