@@ -4,7 +4,7 @@ Public API::
 
     HANDLED_STATUSES                                     statuses article requests let through
     page_event_for(response, fetch) -> PageEventItem | None   304, gone, moved away, error, unchanged
-    article_item(response, fetch, lexicon) -> ArticleItem     clean and score a page
+    article_item(response, fetch, lexicon, fetched_at=) -> ArticleItem   clean and score a page
     failure_event(exception, request, source) -> PageEventItem
     discovery_event(source, kind, url, status, message) -> PageEventItem   a feed/sitemap failed
     describe_failure(exception, url, timeout) -> str          one line: what went wrong, where

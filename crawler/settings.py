@@ -15,7 +15,8 @@ Our own settings (DEFWATCH_*):
 * DEFWATCH_SITEMAP_MAX_DEPTH - how many sitemap-index levels the spider follows (loops stop there).
 * DEFWATCH_SITEMAP_MAX_BYTES - limit on a gunzipped .xml.gz sitemap (a gzip bomb stops there).
 * DEFWATCH_CLEAN_BATCH, DEFWATCH_CLEAN_BATCH_WAIT - article pages are cleaned this many at a
-  time, or what arrived within this many seconds (crawler.batching); 1 cleans each at once.
+  time, or what arrived within this many seconds, or as many as Scrapy holds before it stops
+  downloading (SCRAPER_SLOT_MAX_ACTIVE_SIZE) (crawler.batching); 1 cleans each at once.
 """
 
 from __future__ import annotations

@@ -42,8 +42,9 @@ class StorePipeline:
 
     A batch is recorded when ``BATCH_SIZE`` items wait, when their raw pages hold
     ``BATCH_MAX_BYTES``, when the oldest has waited ``BATCH_WAIT_S`` (checked as items arrive
-    and every second while crawling), and when the spider closes. A crash loses at most the waiting fetches, never part of one: nothing of
-    them was written, and the next run fetches them again.
+    and every second while crawling), and when the spider closes. A crash loses at most the
+    waiting fetches, never part of one: nothing of them was written, and the next run fetches
+    them again.
 
     Settings: ``DEFWATCH_DB_URL`` (default: the user's defwatch database), ``DEFWATCH_RUN_ID``
     (a crawl run opened by the caller; otherwise the pipeline opens and closes its own),

@@ -158,10 +158,17 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
         spider._cleaning = Batcher(
             spider._clean,
             size=settings.getint("DEFWATCH_CLEAN_BATCH", 1),
-            max_bytes=max(1, settings.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") // 2),
             wait=settings.getfloat("DEFWATCH_CLEAN_BATCH_WAIT", 0.0),
+            full=spider._holding_all_it_will,
         )
         return spider
+
+    def _holding_all_it_will(self) -> bool:
+        """Scrapy holds as many responses as SCRAPER_SLOT_MAX_ACTIVE_SIZE allows: it downloads
+        nothing more until some are done, so the pages waiting to be cleaned must go now."""
+        engine = getattr(self.crawler, "engine", None)
+        slot = getattr(getattr(engine, "scraper", None), "slot", None)
+        return slot is not None and bool(slot.needs_backout())
 
     # -- start ---------------------------------------------------------------------------------
 
@@ -434,8 +441,8 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
         """One ArticleItem, or one PageEventItem when the page has no new content.
 
         The page is cleaned and scored with the other pages that arrive meanwhile
-        (crawler.batching): DEFWATCH_CLEAN_BATCH pages, or what came within
-        DEFWATCH_CLEAN_BATCH_WAIT seconds.
+        (crawler.batching): DEFWATCH_CLEAN_BATCH pages, what came within
+        DEFWATCH_CLEAN_BATCH_WAIT seconds, or as many as Scrapy will hold.
         """
         fetch: FetchContext = response.meta["defwatch_fetch"]
         if fetch.listed_modified_at is None and fetch.key in self._hints:
@@ -450,7 +457,7 @@ class NewsSpider(scrapy.Spider):  # type: ignore[misc]
         self.crawler.stats.inc_value("defwatch/outcome/article")
         assert self._cleaning is not None  # made in from_crawler()
         page = _Page(response, fetch, datetime.now(UTC))
-        yield await self._cleaning.run(page, len(response.body))
+        yield await self._cleaning.run(page)
 
     def _clean(self, page: _Page) -> ArticleItem:
         assert self._lexicon is not None  # set in start()

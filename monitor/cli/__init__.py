@@ -207,7 +207,7 @@ def run() -> NoReturn:
     first (SQLite folds its WAL back into the file), then logs and output are flushed. With
     child processes still about (the demo, the daemon), the usual exit lets them be joined.
     """
-    collect_less_often()  # before the command's imports (Scrapy, the ORM) build the heap
+    collect_less_often()  # before a command's own imports (Scrapy, the spider) build the heap
     try:
         main()
         code = EXIT_OK

@@ -6,13 +6,21 @@ how much of the crawl waits in memory when pages are large.
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
+from monitor import pipeline as store_pipeline
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
 from monitor.ingest import AlertRules
 from monitor.models import Article
 from monitor.pipeline import BATCH_MAX_BYTES, BATCH_SIZE, StorePipeline
 from tests.items import article_item
+
+
+@pytest.fixture(autouse=True)
+def _no_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches go by count and bytes here, however slow the machine."""
+    monkeypatch.setattr(store_pipeline, "BATCH_WAIT_S", 3600.0)
 
 
 def _pipeline(url: str) -> tuple[StorePipeline, object]:
