@@ -12,9 +12,10 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
+from tests.crawler.threaded_site import QuietHandler
 from tests.db.db_articles import article_html, paragraphs_about
 
 ARTICLE_PATTERN = r"/2024/05/12/story-\d+\.html$"
@@ -109,22 +110,14 @@ def serve_site(articles: int, *, latency_s: float = 0.0) -> Iterator[LoopbackSit
     """
     site = LoopbackSite(base="", articles=articles)
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             with site.lock:
                 site.hits[self.path] += 1
             status, content_type, text = _page(site, self.path)
             if latency_s and self.path.endswith(".html"):
                 time.sleep(latency_s)
-            body = text.encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            """Quiet: the test counts requests instead."""
+            self.send(status, text.encode("utf-8"), content_type)
 
     server = _Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
