@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import threading
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from monitor.search import index_paragraphs
 
 ZSTD_LEVEL = 3
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"  # the first bytes of every Zstandard frame
+_compressors = threading.local()
 
 
 def _url_variants(url: str) -> list[str]:
@@ -42,8 +44,21 @@ def paragraph_hash(text: str) -> str:
 
 def compress(raw: bytes) -> bytes:
     """Compress raw HTML for storage (Zstandard: on real news pages about seven times faster
-    than zlib at its default level, and smaller)."""
-    return zstd.compress(raw, ZSTD_LEVEL)
+    than zlib at its default level, and smaller).
+
+    Each thread reuses one compressor: a new one for every page spent a quarter of the time
+    clearing its tables. The frames are the same bytes either way.
+    """
+    compressor: zstd.ZstdCompressor | None = getattr(_compressors, "zstd", None)
+    if compressor is None:
+        compressor = _compressors.zstd = zstd.ZstdCompressor(ZSTD_LEVEL)
+    try:
+        return compressor.compress(raw, zstd.ZstdCompressor.FLUSH_FRAME)
+    except BaseException:
+        del (
+            _compressors.zstd
+        )  # it may hold part of a frame: the next page starts afresh
+        raise
 
 
 def decompress(stored: bytes) -> bytes:
