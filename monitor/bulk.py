@@ -25,7 +25,7 @@ from monitor.rows import (
     next_check,
     version_row,
 )
-from monitor.search import index_article_paragraphs
+from monitor.search import index_article_paragraphs, index_versions
 from monitor.store import paragraph_hash
 
 ARTICLES = cast(Table, Article.__table__)
@@ -213,6 +213,7 @@ def _first_versions(
         ).all()
     )
     version_ids = [first[article_id] for article_id in ids]
+    index_versions(connection, version_ids)
     connection.execute(
         insert(CHANGES),
         [

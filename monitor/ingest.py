@@ -46,6 +46,7 @@ from monitor.rows import (
     url_rows,
     version_row,
 )
+from monitor.search import index_versions
 from monitor.store import (
     content_of,
     decompress,
@@ -459,14 +460,12 @@ class Recorder:
         body_ids = store_paragraphs(
             session, article_id, content.body, is_new=number == 1
         )
-        version_id: int = (
-            session.connection()
-            .execute(
-                insert(VERSIONS).returning(VERSIONS.c.id),
-                version_row(article_id, item, content, number, body_ids),
-            )
-            .scalar_one()
-        )
+        connection = session.connection()
+        version_id: int = connection.execute(
+            insert(VERSIONS).returning(VERSIONS.c.id),
+            version_row(article_id, item, content, number, body_ids),
+        ).scalar_one()
+        index_versions(connection, [version_id])
         return version_id
 
     def _hold(self, session: Session, article: Article, item: ArticleItem) -> Outcome:

@@ -7,9 +7,10 @@ found, and the result says which versions had it.
 
 SQLite: ``paragraphs_fts`` is an FTS5 *external-content* table over ``paragraphs`` (the text is
 not stored twice); ``versions_fts`` is a *contentless* FTS5 table over the versions' title and
-standfirst. Triggers keep both in sync, except for new paragraphs: their writers index them with
-``index_paragraphs`` once per batch (one FTS5 insert per paragraph, as a trigger does, costs
-about five times more). PostgreSQL: GIN expression indexes on
+standfirst. Triggers keep both in sync, except for new rows: their writers index new paragraphs
+with ``index_paragraphs`` and new versions with ``index_versions``, once per batch (one FTS5
+insert per row, as a trigger does, costs about five times more; a trigger on new versions
+was half the cost of storing them). PostgreSQL: GIN expression indexes on
 ``to_tsvector('english', ...)`` (paragraph text and version titles), queried with
 ``plainto_tsquery`` and ordered by ``ts_rank``. Other dialects: no index, and ``search`` raises
 SearchUnavailableError.
@@ -59,24 +60,21 @@ _SQLITE_DDL = (
         "title, standfirst, content='', tokenize='unicode61 remove_diacritics 2')"
     ),
     (
-        "CREATE TRIGGER IF NOT EXISTS versions_fts_ai AFTER INSERT ON versions BEGIN "
-        "INSERT INTO versions_fts(rowid, title, standfirst) VALUES (new.id, new.title, "
-        "(SELECT group_concat(value, ' ') FROM json_each(new.standfirst))); END"
-    ),
-    (
         "CREATE TRIGGER IF NOT EXISTS versions_fts_ad AFTER DELETE ON versions BEGIN "
         "INSERT INTO versions_fts(versions_fts, rowid, title, standfirst) VALUES ('delete', old.id, "
         "old.title, (SELECT group_concat(value, ' ') FROM json_each(old.standfirst))); END"
     ),
 )
 
+# What versions_fts holds of each version: its title, and its standfirst's paragraphs as one text.
+_VERSION_ROWS = (
+    "INSERT INTO versions_fts(rowid, title, standfirst) SELECT id, title, "
+    "(SELECT group_concat(value, ' ') FROM json_each(versions.standfirst)) FROM versions"
+)
 # Filling the index from rows stored before it existed (or by a bulk load that skipped it).
 _SQLITE_FILL = (
     "INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('rebuild')",
-    (
-        "INSERT INTO versions_fts(rowid, title, standfirst) SELECT id, title, "
-        "(SELECT group_concat(value, ' ') FROM json_each(versions.standfirst)) FROM versions"
-    ),
+    f"{_VERSION_ROWS} ORDER BY id",
 )
 
 _PG_DDL = (
@@ -98,6 +96,9 @@ _INDEX_ARTICLE_PARAGRAPHS = text(
     "INSERT INTO paragraphs_fts(rowid, text) SELECT id, text FROM paragraphs "
     "WHERE article_id IN :ids ORDER BY id"
 ).bindparams(bindparam("ids", expanding=True))
+_INDEX_VERSIONS = text(f"{_VERSION_ROWS} WHERE id IN :ids ORDER BY id").bindparams(
+    bindparam("ids", expanding=True)
+)
 _IDS_PER_STATEMENT = 10_000  # well under SQLite's limit of bound parameters
 _INDEXED: weakref.WeakSet[Engine] = (
     weakref.WeakSet()
@@ -183,6 +184,17 @@ def index_article_paragraphs(conn: Connection, article_ids: Sequence[int]) -> No
         )
 
 
+def index_versions(conn: Connection, version_ids: Sequence[int]) -> None:
+    """Add newly stored versions' titles and standfirsts to the full-text index (SQLite)."""
+    if conn.dialect.name != "sqlite" or not version_ids or not _has_index(conn):
+        return  # no index yet: ensure_search_index fills it from the stored rows when it builds it
+    for start in range(0, len(version_ids), _IDS_PER_STATEMENT):
+        conn.execute(
+            _INDEX_VERSIONS,
+            {"ids": sorted(version_ids[start : start + _IDS_PER_STATEMENT])},
+        )
+
+
 def _has_index(conn: Connection) -> bool:
     """The SQLite store has its paragraph index (remembered per engine once seen)."""
     if conn.engine in _INDEXED:
@@ -196,8 +208,9 @@ def _has_index(conn: Connection) -> bool:
 
 
 def _ensure_sqlite(conn: Connection) -> None:
-    # stores made before index_paragraphs indexed new paragraphs through a trigger
+    # stores made before index_paragraphs and index_versions indexed new rows through triggers
     conn.execute(text("DROP TRIGGER IF EXISTS paragraphs_fts_ai"))
+    conn.execute(text("DROP TRIGGER IF EXISTS versions_fts_ai"))
     present = set(
         conn.execute(
             text(

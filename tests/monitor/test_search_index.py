@@ -102,3 +102,65 @@ def test_new_paragraphs_are_indexed_once_also_in_a_store_with_the_old_trigger(
                 "INSERT INTO paragraphs_fts(paragraphs_fts, rank) VALUES ('integrity-check', 1)"
             )
         )
+
+
+def test_new_versions_are_indexed_once_also_in_a_store_with_the_old_trigger(
+    tmp_path: Path, make_item
+):
+    url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
+    engine = make_engine(url)
+    ensure_schema(engine)
+    with (
+        engine.begin() as conn
+    ):  # how stores made by earlier releases indexed new versions
+        conn.execute(
+            text(
+                "CREATE TRIGGER versions_fts_ai AFTER INSERT ON versions BEGIN "
+                "INSERT INTO versions_fts(rowid, title, standfirst) VALUES (new.id, new.title, "
+                "(SELECT group_concat(value, ' ') FROM json_each(new.standfirst))); END"
+            )
+        )
+    ensure_schema(engine)
+    factory = session_factory(engine)
+    recorder = Recorder(factory, AlertRules(), start_run(factory, "test"))
+    recorder.record_batch(  # first fetches, in bulk
+        [
+            make_item(
+                f"https://news.example.com/a/{n}",
+                title=f"Frigate {n} commissioned",
+                standfirst=("Sea trials in the Baltic",),
+            )
+            for n in range(3)
+        ]
+    )
+    recorder.record(  # an edit, one item: version 2
+        make_item(
+            "https://news.example.com/a/0",
+            title="Frigate 0 delayed",
+            standfirst=("Sea trials in the Baltic",),
+        )
+    )
+    assert _search(url, "commissioned") == [("title", (1,))] * 3
+    assert _search(url, "delayed") == [("title", (2,))]
+    assert sorted(_search(url, "baltic")) == [
+        ("standfirst", (1,)),
+        ("standfirst", (1,)),
+        ("standfirst", (1, 2)),
+    ]
+    with engine.connect() as conn:  # each version once: the old trigger is gone
+        assert (
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM versions_fts WHERE versions_fts MATCH 'frigate'"
+                )
+            ).scalar_one()
+            == 4
+        )
+        assert (
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM sqlite_master WHERE name = 'versions_fts_ai'"
+                )
+            ).scalar_one()
+            == 0
+        )
