@@ -189,6 +189,7 @@ _OPAQUE_ID = re.compile(
 _SCHEMES = frozenset({"http", "https"})
 
 
+@lru_cache(maxsize=16384)  # a page's URL is stripped when requested, fetched and keyed
 def strip_tracking(url: str) -> str:
     """Drop tracking parameters and the fragment; keep everything else as it was."""
     parts = urlsplit(url.strip())
