@@ -1,7 +1,20 @@
-"""``python -m monitor`` runs the defwatch command line."""
+"""``python -m monitor`` and the ``defwatch`` console command: the command line."""
 
 from __future__ import annotations
 
-from monitor.cli import run
+from typing import NoReturn
 
-run()
+from monitor.collector import collect_less_often, pause_for_start_up
+
+
+def main() -> NoReturn:
+    """Run ``monitor.cli.run``; the collector waits while the command line's imports load."""
+    collect_less_often()
+    pause_for_start_up()  # resumed by the command group once a command is about to run
+    from monitor.cli import run
+
+    run()
+
+
+if __name__ == "__main__":
+    main()

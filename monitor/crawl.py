@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.sources import KnownPage, SourceSpec
 from monitor.boilerplate import learned_by_source, relearn_after_run
-from monitor.collector import collect_less_often
+from monitor.collector import collect_less_often, starting
 from monitor.config import URLS_SOURCE, AppConfig
 from monitor.db import ensure_schema, make_engine, session_factory, session_scope
 from monitor.errors import CrawlFailedError, StorageError
@@ -198,41 +198,45 @@ def run_crawl(
 ) -> CrawlSummary:
     """Run one crawl pass in this process (once per process: Twisted's reactor cannot restart)."""
     collect_less_often()  # a daemon's crawl child does not start through the CLI's run()
-    from crawler.relevance import (
-        RelevanceLexicon,
-    )  # imported late: keeps `defwatch --help` fast
-    from crawler.spiders.news import NewsSpider
+    # the spider's imports and Scrapy's set-up make objects that last the whole run
+    with starting():
+        from crawler.relevance import (
+            RelevanceLexicon,
+        )  # imported late: keeps `defwatch --help` fast
+        from crawler.spiders.news import NewsSpider
 
-    engine = make_engine(db_url)
-    ensure_schema(engine)
-    factory = session_factory(engine)
-    specs = select_sources(config, request)
-    names = [s.name for s in specs]
-    now = datetime.now(UTC)
-    with session_scope(factory) as session:
-        known = known_pages(session, names, due_before=None)
-        due = due_urls(session, names, now) if request.recheck_due else set()
-        recheck = [page for page in known if page.url in due]
-        specs = with_learned_lines(session, specs)
-    if run_id is None:
-        run_id = start_run(factory, scope=",".join(names) or "nothing")
-    lexicon = RelevanceLexicon.default().extended(config.relevance_terms)
-    if config.relevance_threshold is not None:
-        lexicon = replace(lexicon, threshold=config.relevance_threshold)
-    # Scrapy's logging setup resets its loggers' levels: keep the ones the caller chose (-v / -q)
-    levels = {name: logging.getLogger(name).level for name in SCRAPY_LOGGERS}
-    disabled = logging.root.manager.disable
-    wanted = logging.getLogger("scrapy").getEffectiveLevel()
-    logging.disable(max(wanted - 1, disabled))  # its start-up banner too
-    try:
-        process = CrawlerProcess(scrapy_settings(config, db_url, run_id, request))
-    finally:
-        logging.disable(disabled)
-        for name, level in levels.items():
-            logging.getLogger(name).setLevel(level)
-    _quiet_page_failures(logging.getLogger().getEffectiveLevel())
-    crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, sources=specs, known=known, recheck=recheck, lexicon=lexicon)
+        engine = make_engine(db_url)
+        ensure_schema(engine)
+        factory = session_factory(engine)
+        specs = select_sources(config, request)
+        names = [s.name for s in specs]
+        now = datetime.now(UTC)
+        with session_scope(factory) as session:
+            known = known_pages(session, names, due_before=None)
+            due = due_urls(session, names, now) if request.recheck_due else set()
+            recheck = [page for page in known if page.url in due]
+            specs = with_learned_lines(session, specs)
+        if run_id is None:
+            run_id = start_run(factory, scope=",".join(names) or "nothing")
+        lexicon = RelevanceLexicon.default().extended(config.relevance_terms)
+        if config.relevance_threshold is not None:
+            lexicon = replace(lexicon, threshold=config.relevance_threshold)
+        # Scrapy's logging setup resets its loggers' levels: keep those the caller chose (-v/-q)
+        levels = {name: logging.getLogger(name).level for name in SCRAPY_LOGGERS}
+        disabled = logging.root.manager.disable
+        wanted = logging.getLogger("scrapy").getEffectiveLevel()
+        logging.disable(max(wanted - 1, disabled))  # its start-up banner too
+        try:
+            process = CrawlerProcess(scrapy_settings(config, db_url, run_id, request))
+        finally:
+            logging.disable(disabled)
+            for name, level in levels.items():
+                logging.getLogger(name).setLevel(level)
+        _quiet_page_failures(logging.getLogger().getEffectiveLevel())
+        crawler = process.create_crawler(NewsSpider)
+        process.crawl(
+            crawler, sources=specs, known=known, recheck=recheck, lexicon=lexicon
+        )
     process.start()
     storage_error = crawler.stats.get_value(STORAGE_ERROR_STAT)
     if storage_error:

@@ -28,7 +28,7 @@ from sqlalchemy.exc import OperationalError
 
 from monitor.cli.context import AppContext, load_context
 from monitor.cli.lazy import LazyCommand, LazyGroup
-from monitor.collector import collect_less_often
+from monitor.collector import collect_less_often, pause_for_start_up, start_up_done
 from monitor.db import dispose_engines
 from monitor.errors import ConfigError, CrawlLockedError, MonitorError
 from monitor.logs import configure_logging
@@ -196,6 +196,7 @@ def cli(
     )
     configure_logging(level)
     ctx.obj = load_context(db_url, config_path, dict(os.environ), Path.cwd())
+    start_up_done()  # the command's imports and the config are in: its work begins
 
 
 def run() -> NoReturn:
@@ -208,6 +209,7 @@ def run() -> NoReturn:
     child processes still about (the demo, the daemon), the usual exit lets them be joined.
     """
     collect_less_often()  # before a command's own imports (Scrapy, the spider) build the heap
+    pause_for_start_up()  # until the command group has loaded the command and the config
     try:
         main()
         code = EXIT_OK
