@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, bindparam, select, text
+from sqlalchemy import Connection, Engine, Row, TextClause, bindparam, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -160,13 +160,7 @@ def ensure_search_index(engine: Engine) -> None:
 
 def index_paragraphs(conn: Connection, paragraph_ids: Sequence[int]) -> None:
     """Add newly stored paragraphs to the full-text index (SQLite; PostgreSQL indexes itself)."""
-    if conn.dialect.name != "sqlite" or not paragraph_ids or not _has_index(conn):
-        return  # no index yet: ensure_search_index fills it from the stored rows when it builds it
-    for start in range(0, len(paragraph_ids), _IDS_PER_STATEMENT):
-        conn.execute(
-            _INDEX_PARAGRAPHS,
-            {"ids": list(paragraph_ids[start : start + _IDS_PER_STATEMENT])},
-        )
+    _add_to_index(conn, _INDEX_PARAGRAPHS, paragraph_ids)
 
 
 def index_article_paragraphs(conn: Connection, article_ids: Sequence[int]) -> None:
@@ -175,24 +169,20 @@ def index_article_paragraphs(conn: Connection, article_ids: Sequence[int]) -> No
     The same as ``index_paragraphs`` with the ids of those paragraphs, binding one id per
     article instead of one per paragraph (a dozen times fewer parameters to render and bind).
     """
-    if conn.dialect.name != "sqlite" or not article_ids or not _has_index(conn):
-        return
-    for start in range(0, len(article_ids), _IDS_PER_STATEMENT):
-        conn.execute(
-            _INDEX_ARTICLE_PARAGRAPHS,
-            {"ids": list(article_ids[start : start + _IDS_PER_STATEMENT])},
-        )
+    _add_to_index(conn, _INDEX_ARTICLE_PARAGRAPHS, article_ids)
 
 
 def index_versions(conn: Connection, version_ids: Sequence[int]) -> None:
     """Add newly stored versions' titles and standfirsts to the full-text index (SQLite)."""
-    if conn.dialect.name != "sqlite" or not version_ids or not _has_index(conn):
+    _add_to_index(conn, _INDEX_VERSIONS, version_ids)
+
+
+def _add_to_index(conn: Connection, statement: TextClause, ids: Sequence[int]) -> None:
+    """Run one of the _INDEX_* statements over ``ids``, a bounded number per statement."""
+    if conn.dialect.name != "sqlite" or not ids or not _has_index(conn):
         return  # no index yet: ensure_search_index fills it from the stored rows when it builds it
-    for start in range(0, len(version_ids), _IDS_PER_STATEMENT):
-        conn.execute(
-            _INDEX_VERSIONS,
-            {"ids": sorted(version_ids[start : start + _IDS_PER_STATEMENT])},
-        )
+    for start in range(0, len(ids), _IDS_PER_STATEMENT):
+        conn.execute(statement, {"ids": list(ids[start : start + _IDS_PER_STATEMENT])})
 
 
 def _has_index(conn: Connection) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from monitor.db import ensure_schema, make_engine, session_factory
 from monitor.ingest import AlertRules, Recorder
@@ -66,24 +66,26 @@ def _fts_rows(url: str, word: str) -> int:
         )
 
 
+def _store_with_trigger(url: str, trigger: str) -> tuple[Engine, Recorder]:
+    """A store as earlier releases made it (``trigger`` indexed new rows), opened again now."""
+    engine = make_engine(url)
+    ensure_schema(engine)
+    with engine.begin() as conn:
+        conn.execute(text(trigger))
+    ensure_schema(engine)
+    factory = session_factory(engine)
+    return engine, Recorder(factory, AlertRules(), start_run(factory, "test"))
+
+
 def test_new_paragraphs_are_indexed_once_also_in_a_store_with_the_old_trigger(
     tmp_path: Path, make_item
 ):
     url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
-    engine = make_engine(url)
-    ensure_schema(engine)
-    with (
-        engine.begin() as conn
-    ):  # how stores made by earlier releases indexed new paragraphs
-        conn.execute(
-            text(
-                "CREATE TRIGGER paragraphs_fts_ai AFTER INSERT ON paragraphs BEGIN "
-                "INSERT INTO paragraphs_fts(rowid, text) VALUES (new.id, new.text); END"
-            )
-        )
-    ensure_schema(engine)
-    factory = session_factory(engine)
-    recorder = Recorder(factory, AlertRules(), start_run(factory, "test"))
+    engine, recorder = _store_with_trigger(
+        url,
+        "CREATE TRIGGER paragraphs_fts_ai AFTER INSERT ON paragraphs BEGIN "
+        "INSERT INTO paragraphs_fts(rowid, text) VALUES (new.id, new.text); END",
+    )
     batch = [
         make_item(
             f"https://news.example.com/a/{n}", body=(f"Gotland garrison report {n}.",)
@@ -108,21 +110,12 @@ def test_new_versions_are_indexed_once_also_in_a_store_with_the_old_trigger(
     tmp_path: Path, make_item
 ):
     url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
-    engine = make_engine(url)
-    ensure_schema(engine)
-    with (
-        engine.begin() as conn
-    ):  # how stores made by earlier releases indexed new versions
-        conn.execute(
-            text(
-                "CREATE TRIGGER versions_fts_ai AFTER INSERT ON versions BEGIN "
-                "INSERT INTO versions_fts(rowid, title, standfirst) VALUES (new.id, new.title, "
-                "(SELECT group_concat(value, ' ') FROM json_each(new.standfirst))); END"
-            )
-        )
-    ensure_schema(engine)
-    factory = session_factory(engine)
-    recorder = Recorder(factory, AlertRules(), start_run(factory, "test"))
+    engine, recorder = _store_with_trigger(
+        url,
+        "CREATE TRIGGER versions_fts_ai AFTER INSERT ON versions BEGIN "
+        "INSERT INTO versions_fts(rowid, title, standfirst) VALUES (new.id, new.title, "
+        "(SELECT group_concat(value, ' ') FROM json_each(new.standfirst))); END",
+    )
     recorder.record_batch(  # first fetches, in bulk
         [
             make_item(
