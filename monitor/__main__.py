@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from monitor.collector import collect_less_often, pause_for_start_up
+from monitor.collector import pause_for_start_up
 
 
 def main() -> NoReturn:
-    """Run ``monitor.cli.run``; the collector waits while the command line's imports load."""
-    collect_less_often()
+    """Run ``monitor.cli.run``, with the collector paused already for the CLI's own imports."""
     pause_for_start_up()  # resumed by the command group once a command is about to run
     from monitor.cli import run
 
